@@ -1,0 +1,25 @@
+// Everything a route plugin needs, created once per buildApp: no module-level state, so every app
+// (and every test) is isolated.
+import type { AccountRegistry } from './accounts.js'
+import type { Clock } from './clock.js'
+import type { Config } from './config.js'
+import type { SidGenerator } from './sid.js'
+import type { Repository } from './store/repository.js'
+
+export interface EmulatorContext {
+  config: Config
+  accounts: AccountRegistry
+  repository: Repository
+  clock: Clock
+  newSid: SidGenerator
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The account the request authenticated as ('' before authentication). */
+    accountSid: string
+  }
+  interface FastifyInstance {
+    emulator: EmulatorContext
+  }
+}

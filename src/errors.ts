@@ -1,0 +1,128 @@
+// The one place that builds Twilio's error envelope { code, message, more_info, status }.
+// Never add both `type` and `title` keys: twilio-node would then throw TwilioServiceException
+// instead of RestException.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+
+export interface TwilioErrorBody {
+  code: number
+  message: string
+  more_info: string
+  status: number
+}
+
+export class TwilioApiError extends Error {
+  readonly statusCode: number
+  readonly twilioCode: number
+  readonly headers: Record<string, string>
+
+  constructor (statusCode: number, twilioCode: number, message: string, headers: Record<string, string> = {}) {
+    super(message)
+    this.name = 'TwilioApiError'
+    this.statusCode = statusCode
+    this.twilioCode = twilioCode
+    this.headers = headers
+  }
+}
+
+export function twilioErrorBody (status: number, code: number, message: string): TwilioErrorBody {
+  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }
+}
+
+/** Path of the request without its query string, as Twilio quotes it in 20404 messages. */
+export function requestPath (request: FastifyRequest): string {
+  const url = request.url
+  const q = url.indexOf('?')
+  return q === -1 ? url : url.slice(0, q)
+}
+
+export function notFound (path: string): TwilioApiError {
+  return new TwilioApiError(404, 20404, `The requested resource ${path} was not found`)
+}
+
+export function missingParameter (name: string): TwilioApiError {
+  return new TwilioApiError(400, 20001, `Missing required parameter ${name} in the post body`)
+}
+
+export function invalidParameter (name: string, code = 60200): TwilioApiError {
+  return new TwilioApiError(400, code, `Invalid parameter: ${name}`)
+}
+
+export function authenticationFailed (): TwilioApiError {
+  return new TwilioApiError(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' })
+}
+
+export function methodNotAllowed (allowed: readonly string[]): TwilioApiError {
+  return new TwilioApiError(405, 20004, 'Method not allowed', { Allow: allowed.join(', ') })
+}
+
+/** A path parameter that fails its SID pattern means "no such resource", as on Twilio. */
+class ParamsNotFound extends Error {
+  readonly statusCode = 404
+}
+
+interface AjvErrorLike {
+  keyword: string
+  instancePath: string
+  params: Record<string, unknown>
+}
+
+// Parameters whose invalid values Twilio reports with the Verify Push family code 60306
+// (docs: "Invalid Webhooks parameters: Invalid EventTypes", "Invalid list parameters").
+const CODE_60306 = new Set(['EventTypes', 'PageSize', 'Page', 'PageToken'])
+
+/**
+ * Fastify's schemaErrorFormatter: turns the first Ajv error into a Twilio error.
+ * Ajv runs with allErrors: false, so there is one error, as Twilio reports one.
+ */
+export function formatSchemaErrors (errors: readonly AjvErrorLike[], dataVar: string): Error {
+  if (dataVar === 'params') return new ParamsNotFound('params')
+  const first = errors[0]
+  if (first === undefined) return new TwilioApiError(400, 20001, 'Invalid request')
+  if (first.keyword === 'required') return missingParameter(String(first.params.missingProperty))
+  // instancePath is like "/EventTypes/0" or "/WebhookUrl"; the body itself ("") means no form at all.
+  const name = first.instancePath.split('/')[1]
+  if (name === undefined || name === '') return new TwilioApiError(400, 20001, 'Invalid request body')
+  const decoded = name.replace(/~1/g, '/').replace(/~0/g, '~')
+  return invalidParameter(decoded, CODE_60306.has(decoded) ? 60306 : 60200)
+}
+
+function fromFastifyError (err: FastifyError, request: FastifyRequest): TwilioApiError {
+  if (err instanceof TwilioApiError) return err
+  if (err instanceof ParamsNotFound) return notFound(requestPath(request))
+  const status = err.statusCode ?? 500
+  switch (err.code) {
+    case 'FST_BASIC_AUTH_MISSING_OR_BAD_AUTHORIZATION_HEADER':
+      return authenticationFailed()
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new TwilioApiError(415, 20415, 'Unsupported Media Type: send the parameters as application/x-www-form-urlencoded')
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new TwilioApiError(413, 20413, 'Request Entity Too Large')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new TwilioApiError(400, 20001, 'Invalid request body')
+  }
+  if (err.validation !== undefined) return new TwilioApiError(400, 20001, 'Invalid request')
+  if (status === 401) return authenticationFailed()
+  if (status >= 400 && status < 500) return new TwilioApiError(status, 20000 + status, err.message)
+  return new TwilioApiError(500, 20500, 'Internal Server Error')
+}
+
+/** Sends `error` as Twilio's envelope, with its headers. */
+export function sendTwilioError (reply: FastifyReply, error: TwilioApiError): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
+  return reply
+    .code(error.statusCode)
+    .type('application/json')
+    .send(twilioErrorBody(error.statusCode, error.twilioCode, error.message))
+}
+
+export function errorHandler (err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const twilioError = fromFastifyError(err, request)
+  if (twilioError.statusCode >= 500) request.log.error({ err }, 'unhandled error')
+  return sendTwilioError(reply, twilioError)
+}
+
+export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendTwilioError(reply, notFound(requestPath(request)))
+}

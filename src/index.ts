@@ -1,0 +1,5 @@
+export { buildApp, type BuildOptions } from './app.js'
+export { startEmulator, type RunningEmulator } from './emulator.js'
+export { loadConfig, type Config, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from './config.js'
+export type { Account, ApiKey } from './accounts.js'
+export type { Repository } from './store/repository.js'
