@@ -81,10 +81,17 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
   app.setNotFoundHandler(notFoundHandler)
 
   await app.register(healthRoutes)
+  // Twilio's API: form bodies only.
   await app.register(async (v2) => {
     await authenticatedScope(v2, context)
     await v2.register(webhookRoutes, { context })
   }, { prefix: '/v2' })
+
+  // The emulator's own control plane (events, deliveries, test-harness controls): same credentials,
+  // scoped to the caller's account; form or JSON bodies.
+  await app.register(async (control) => {
+    await authenticatedScope(control, context, { json: true })
+  }, { prefix: '/__emulator' })
 
   return app
 }
