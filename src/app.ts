@@ -2,12 +2,14 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { AccountRegistry, type Account } from './accounts.js'
 import { authenticatedScope } from './api-scope.js'
-import { systemClock, type Clock } from './clock.js'
+import { systemClock, toEpochSeconds, type Clock } from './clock.js'
 import { DEFAULT_CONFIG, type Config } from './config.js'
 import type { EmulatorContext } from './context.js'
 import { errorHandler, formatSchemaErrors, notFoundHandler } from './errors.js'
+import { accountOf, loadFixturesFile, seedAccount, type Fixtures } from './fixtures.js'
 import { healthRoutes } from './health.js'
 import { newSid as defaultNewSid, type SidGenerator } from './sid.js'
+import { serviceRoutes } from './services/routes.js'
 import { createMemoryRepository } from './store/memory-repository.js'
 import type { Repository } from './store/repository.js'
 import { webhookRoutes } from './webhooks/routes.js'
@@ -20,6 +22,8 @@ export interface BuildOptions extends Partial<Config> {
   newSid?: SidGenerator
   /** false silences logs; a pino-compatible logger replaces the default one. */
   logger?: boolean | FastifyBaseLogger
+  /** Seed data; when absent, the file named by the `fixtures` setting (FIXTURES) is loaded. */
+  seed?: Fixtures
   /** Largest accepted request body, in bytes (default 1 MiB); larger bodies answer 413. */
   bodyLimit?: number
 }
@@ -36,6 +40,17 @@ export function resolveConfig (options: BuildOptions): Config {
   return { ...DEFAULT_CONFIG, ...definedOnly(picked) }
 }
 
+/** Registers the fixtures' accounts and stores their services and webhooks. */
+function applyFixtures (context: EmulatorContext, fixtures: Fixtures | undefined): void {
+  if (fixtures === undefined) return
+  const now = toEpochSeconds(context.clock())
+  for (const fixture of fixtures.accounts) {
+    context.accounts.add(accountOf(fixture, context.accounts.get(fixture.sid)))
+    seedAccount(context.repository, fixture, now)
+    context.fixtures.set(fixture.sid, fixture)
+  }
+}
+
 export async function buildApp (options: BuildOptions = {}): Promise<FastifyInstance> {
   const config = resolveConfig(options)
   const newSid = options.newSid ?? defaultNewSid
@@ -44,8 +59,10 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     accounts: new AccountRegistry([{ sid: config.accountSid, authToken: config.authToken }, ...(options.accounts ?? [])]),
     repository: options.repository ?? createMemoryRepository(),
     clock: options.clock ?? systemClock,
-    newSid
+    newSid,
+    fixtures: new Map()
   }
+  applyFixtures(context, options.seed ?? (config.fixtures === undefined ? undefined : loadFixturesFile(config.fixtures)))
 
   const logger = options.logger ?? {
     level: config.logLevel,
@@ -84,6 +101,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
   // Twilio's API: form bodies only.
   await app.register(async (v2) => {
     await authenticatedScope(v2, context)
+    await v2.register(serviceRoutes, { context })
     await v2.register(webhookRoutes, { context })
   }, { prefix: '/v2' })
 

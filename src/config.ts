@@ -15,6 +15,8 @@ export interface Config {
   publicBaseUrl: string | undefined
   /** When true, a Service must be created (or seeded) before use, as on Twilio. */
   strictServices: boolean
+  /** Path of a JSON seed file (accounts, services, webhooks) loaded at start. */
+  fixtures: string | undefined
 }
 
 export const DEFAULT_ACCOUNT_SID = 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
@@ -117,6 +119,14 @@ export const SETTINGS = [
     default: false,
     describe: 'true: unknown Service SIDs answer 404 (as on Twilio); false: a Service is created on first use',
     parse: boolean
+  }),
+  setting({
+    key: 'fixtures',
+    env: 'FIXTURES',
+    flag: '--fixtures',
+    default: undefined as string | undefined,
+    describe: 'Path of a JSON seed file with accounts, services and webhooks (see fixtures/example.json)',
+    parse: nonEmpty
   })
 ] as const
 

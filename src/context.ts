@@ -4,6 +4,7 @@ import type { AccountRegistry } from './accounts.js'
 import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { SidGenerator } from './sid.js'
+import type { AccountFixture } from './fixtures.js'
 import type { Repository } from './store/repository.js'
 
 export interface EmulatorContext {
@@ -12,6 +13,8 @@ export interface EmulatorContext {
   repository: Repository
   clock: Clock
   newSid: SidGenerator
+  /** Seed data per account, kept so an account can be reset to it. */
+  fixtures: Map<string, AccountFixture>
 }
 
 declare module 'fastify' {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // CLI entry (package.json bin, Docker CMD): read config, listen, shut down gracefully on SIGTERM/SIGINT.
 import { buildApp } from './app.js'
+import { FixtureError } from './fixtures.js'
 import { ConfigError, DEFAULT_AUTH_TOKEN, helpText, loadConfig, type Config } from './config.js'
 
 /** Longest wait for in-flight requests on shutdown before exiting anyway. */
@@ -26,7 +27,10 @@ if (process.argv.includes('--help')) {
 }
 
 const config = readConfig()
-const app = await buildApp(config)
+const app = await buildApp(config).catch((err: unknown) => {
+  if (err instanceof FixtureError) fail(err.message)
+  throw err
+})
 
 // The default token is public (it is in the README); a token of the user's own is not logged.
 const token = config.authToken === DEFAULT_AUTH_TOKEN ? config.authToken : '(the value of TWILIO_AUTH_TOKEN)'

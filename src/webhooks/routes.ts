@@ -9,6 +9,7 @@ import { listMeta, parsePageQuery, type PageQuery } from '../paging.js'
 import { serviceScope } from '../services/resolve.js'
 import type { EventType, ServiceScope, WebhookFields, WebhookStatus, WebhookVersion } from '../store/records.js'
 import { toWebhookResource, webhooksUrl } from './resource.js'
+import { isWebhookUrl } from './url.js'
 import { createBody, instanceParams, listParams, pageQuerySchema, updateBody, webhookList, webhookResource } from './schemas.js'
 
 interface ListParams { ServiceSid: string }
@@ -24,13 +25,6 @@ interface WebhookForm {
 
 const LIST_URL = '/Services/:ServiceSid/Webhooks'
 const INSTANCE_URL = '/Services/:ServiceSid/Webhooks/:Sid'
-
-/** Webhook URLs must be absolute http(s) URLs: that is where events are POSTed. */
-export function isWebhookUrl (value: string): boolean {
-  if (!URL.canParse(value)) return false
-  const { protocol, hostname } = new URL(value)
-  return (protocol === 'http:' || protocol === 'https:') && hostname !== ''
-}
 
 function changesFrom (form: WebhookForm): Partial<WebhookFields> {
   if (form.WebhookUrl !== undefined && !isWebhookUrl(form.WebhookUrl)) throw invalidParameter('WebhookUrl')
