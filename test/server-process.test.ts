@@ -1,0 +1,72 @@
+// The CLI entry as users run it: start line, config errors, graceful shutdown.
+import { spawnSync } from 'node:child_process'
+import { request } from 'node:http'
+import t from 'tap'
+import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../src/config.js'
+import { basic, startServer } from './process-helper.js'
+
+const ENTRY = new URL('../dist/server.js', import.meta.url).pathname
+const AUTH = basic(DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN)
+
+t.test('a bare start logs one line with where it listens and which credentials to use', async (t) => {
+  const server = await startServer(ENTRY)
+  t.teardown(() => { server.child.kill('SIGKILL') })
+  const line = server.lines.find((l) => l.includes('listening on'))
+  const entry = JSON.parse(line as string) as { level: number, msg: string }
+  t.equal(entry.level, 30)
+  t.equal(entry.msg, `verify-webhooks-emulator listening on ${server.url}; authenticate as ${DEFAULT_ACCOUNT_SID} with token ${DEFAULT_AUTH_TOKEN}`)
+  const health = await fetch(`${server.url}/__emulator/health`)
+  t.equal(health.status, 200)
+  t.same(await health.json(), { status: 'ok', name: 'verify-webhooks-emulator', version: '0.1.0' })
+  server.child.kill('SIGTERM')
+  t.same(await server.exited, { code: 0, signal: null })
+})
+
+t.test('a custom token is not written to the log; requests log one line without credentials', async (t) => {
+  const server = await startServer(ENTRY, { TWILIO_AUTH_TOKEN: 'my-secret-token-123' })
+  t.teardown(() => { server.child.kill('SIGKILL') })
+  const res = await fetch(`${server.url}/v2/Services`, { headers: { authorization: basic(DEFAULT_ACCOUNT_SID, 'my-secret-token-123') } })
+  t.equal(res.status, 200)
+  server.child.kill('SIGTERM')
+  await server.exited
+  const log = server.lines.join('\n')
+  t.notMatch(log, 'my-secret-token-123')
+  t.notMatch(log, /authorization/i)
+  const requestLines = server.lines.filter((l) => l.includes('"msg":"request"'))
+  t.equal(requestLines.length, 1)
+  t.match(JSON.parse(requestLines[0] as string), { method: 'GET', url: '/v2/Services', statusCode: 200, reqId: /^RQ[0-9a-f]{32}$/ })
+})
+
+t.test('a bad variable stops the start with one line naming it and exit code 1', async (t) => {
+  const run = spawnSync(process.execPath, [ENTRY], { env: { PATH: process.env.PATH ?? '', PORT: 'eighty' }, encoding: 'utf8', timeout: 10_000 })
+  t.equal(run.status, 1)
+  t.equal(run.stderr, 'verify-webhooks-emulator: Invalid PORT="eighty": expected an integer from 0 to 65535\n')
+  const help = spawnSync(process.execPath, [ENTRY, '--help'], { encoding: 'utf8', timeout: 10_000 })
+  t.equal(help.status, 0)
+  t.match(help.stdout, /--port\s+PORT\s+default 4010/)
+})
+
+t.test('SIGTERM lets in-flight requests finish, then exits 0', async (t) => {
+  const server = await startServer(ENTRY)
+  t.teardown(() => { server.child.kill('SIGKILL') })
+  const { port } = new URL(server.url)
+  // Start a create whose body arrives slowly, send SIGTERM while it is in flight, then finish it.
+  const [head, tail] = ['FriendlyName=inflight&EventTypes=*&', 'WebhookUrl=https://e.com/x']
+  const response = new Promise<{ status: number, body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v2/Services/VA' + 'a'.repeat(32) + '/Webhooks', headers: { authorization: AUTH, 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(head.length + tail.length) } }, (res) => {
+      let body = ''
+      res.on('data', (c: Buffer) => { body += c.toString() })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    req.write(head)
+    setTimeout(() => {
+      server.child.kill('SIGTERM')
+      setTimeout(() => req.end(tail), 200)
+    }, 200)
+  })
+  const { status, body } = await response
+  t.equal(status, 201)
+  t.equal(JSON.parse(body).friendly_name, 'inflight')
+  t.same(await server.exited, { code: 0, signal: null })
+})
