@@ -1,18 +1,18 @@
 // Contract tests: the official twilio package against the emulator on a real port.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import twilio from 'twilio'
 import { buildApp, type BuildOptions } from '../src/app.js'
 import { ACCOUNT_SID, AUTH_TOKEN } from './helper.js'
 import { errorsOf, validateService, validateServiceList, validateWebhook, validateWebhookList } from './spec-validator.js'
 
-type RequestOptions = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0]
+type RequestOptions<TData> = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0] & { data?: TData }
 
 /** Records every response body; optionally sends every request to `target` (host rewrite). */
 class RecordingClient extends twilio.RequestClient {
   readonly bodies: Array<{ method: string, url: string, status: number, body: unknown }> = []
   constructor (private readonly target?: string) { super() }
 
-  override async request<TData> (opts: RequestOptions) {
+  override async request<TData> (opts: RequestOptions<TData>) {
     let uri = opts.uri
     if (this.target !== undefined) {
       const url = new URL(uri)
@@ -27,7 +27,7 @@ class RecordingClient extends twilio.RequestClient {
   }
 }
 
-async function listening (t: Tap.Test, options: BuildOptions = {}): Promise<string> {
+async function listening (t: Test, options: BuildOptions = {}): Promise<string> {
   const app = await buildApp({ logger: false, port: 0, ...options })
   await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(() => app.close())
@@ -41,7 +41,7 @@ function parse (body: unknown): unknown {
 }
 
 /** Every JSON body the emulator returned validates against the spec's schema for it. */
-function validateBodies (t: Tap.Test, recorder: RecordingClient): void {
+function validateBodies (t: Test, recorder: RecordingClient): void {
   let checked = 0
   for (const { method, url, status, body } of recorder.bodies) {
     if (status >= 400 || status === 204) continue
@@ -58,7 +58,7 @@ function validateBodies (t: Tap.Test, recorder: RecordingClient): void {
   t.ok(checked > 120, `validated ${checked} bodies against the spec`)
 }
 
-async function fullFlow (t: Tap.Test, client: twilio.Twilio, recorder: RecordingClient, expectedOrigin: string): Promise<void> {
+async function fullFlow (t: Test, client: twilio.Twilio, recorder: RecordingClient, expectedOrigin: string): Promise<void> {
   const service = await client.verify.v2.services.create({ friendlyName: 'Contract' })
   t.match(service.sid, /^VA[0-9a-f]{32}$/)
   t.equal(service.url, `${expectedOrigin}/v2/Services/${service.sid}`)
@@ -99,8 +99,11 @@ async function fullFlow (t: Tap.Test, client: twilio.Twilio, recorder: Recording
 
   const eached: string[] = []
   await new Promise<void>((resolve, reject) => {
-    webhooks.each({ pageSize: 50 }, (w) => { eached.push(w.sid) })
-      .then(() => resolve(), reject)
+    webhooks.each({
+      pageSize: 50,
+      callback: (w) => { eached.push(w.sid) },
+      done: (err?: Error) => { if (err !== undefined && err !== null) reject(err); else resolve() }
+    })
   })
   t.same(eached, created, 'each() visits all 120 in order')
 
