@@ -99,10 +99,10 @@ t.test('Page without PageToken is an offset; Page is echoed', async (t) => {
 
 t.test('bad paging parameters are 400/60306', async (t) => {
   const app = await build(t)
-  for (const [query, name] of [['PageSize=0', 'PageSize'], ['PageSize=1001', 'PageSize'], ['PageSize=abc', 'PageSize'], ['Page=-1', 'Page'], ['PageToken=garbage', 'PageToken'], ['PageToken=PA', 'PageToken']]) {
-    const { status, body } = await get(app, `${LIST}?${query as string}`)
+  for (const [query, name] of <Array<[string, string]>>[['PageSize=0', 'PageSize'], ['PageSize=1001', 'PageSize'], ['PageSize=abc', 'PageSize'], ['Page=-1', 'Page'], ['PageToken=garbage', 'PageToken'], ['PageToken=PA', 'PageToken']]) {
+    const { status, body } = await get(app, `${LIST}?${query}`)
     t.equal(status, 400, query)
-    t.same(body, { code: 60306, message: `Invalid parameter: ${name as string}`, more_info: 'https://www.twilio.com/docs/errors/60306', status: 400 })
+    t.same(body, { code: 60306, message: `Invalid parameter: ${name}`, more_info: 'https://www.twilio.com/docs/errors/60306', status: 400 })
   }
   const max = await get(app, `${LIST}?PageSize=1000`)
   t.equal(max.status, 200)
