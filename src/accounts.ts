@@ -25,9 +25,16 @@ function digest (secret: string): Buffer {
 // Compared against when the user name is unknown, so a miss costs the same as a wrong secret.
 const DUMMY = digest('verify-webhooks-emulator: no such credential')
 
+/** Most Authorization header values remembered as verified; past it the cache starts over. */
+const VERIFIED_HEADERS_LIMIT = 1024
+
 export class AccountRegistry {
   private readonly accounts = new Map<string, Account>()
   private readonly credentials = new Map<string, Credential>()
+  // Authorization header values already verified → account SID, so a client repeating its header skips
+  // the base64 decoding and the sha256 of the secret. Only successes are kept, looked up by hash on the
+  // whole value: a wrong or unknown secret always takes the full constant-time path in authenticate().
+  private readonly verifiedHeaders = new Map<string, string>()
 
   constructor (accounts: readonly Account[] = []) {
     for (const account of accounts) this.add(account)
@@ -37,6 +44,8 @@ export class AccountRegistry {
   add (account: Account): void {
     const previous = this.accounts.get(account.sid)
     if (previous !== undefined) for (const key of previous.apiKeys ?? []) this.credentials.delete(key.sid)
+    // Credentials change: headers verified against the old ones must be checked again.
+    this.verifiedHeaders.clear()
     this.accounts.set(account.sid, account)
     this.credentials.set(account.sid, { accountSid: account.sid, digest: digest(account.authToken) })
     for (const key of account.apiKeys ?? []) this.credentials.set(key.sid, { accountSid: account.sid, digest: digest(key.secret) })
@@ -55,5 +64,16 @@ export class AccountRegistry {
     const credential = this.credentials.get(username)
     const matches = timingSafeEqual(digest(secret), credential?.digest ?? DUMMY)
     return credential !== undefined && matches ? credential.accountSid : undefined
+  }
+
+  /** The account an Authorization header value was verified as (see rememberHeader), if any. */
+  verifiedHeader (authorization: string): string | undefined {
+    return this.verifiedHeaders.get(authorization)
+  }
+
+  /** Remembers an Authorization header value that authenticate() accepted as `accountSid`. */
+  rememberHeader (authorization: string, accountSid: string): void {
+    if (this.verifiedHeaders.size >= VERIFIED_HEADERS_LIMIT) this.verifiedHeaders.clear()
+    this.verifiedHeaders.set(authorization, accountSid)
   }
 }

@@ -3,7 +3,7 @@
 // known paths with the wrong method.
 import basicAuth from '@fastify/basic-auth'
 import formbody from '@fastify/formbody'
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, HTTPMethods } from 'fastify'
 import type { EmulatorContext } from './context.js'
 import { authenticationFailed, methodNotAllowed } from './errors.js'
 
@@ -19,15 +19,29 @@ export async function authenticatedScope (app: FastifyInstance, context: Emulato
   if (options.json === true) {
     app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
   }
+  const { accounts } = context
   await app.register(basicAuth, {
     validate: async (username: string, password: string, request: FastifyRequest) => {
-      const accountSid = context.accounts.authenticate(username, password)
+      const accountSid = accounts.authenticate(username, password)
       if (accountSid === undefined) return authenticationFailed()
       request.accountSid = accountSid
+      accounts.rememberHeader(request.headers.authorization as string, accountSid)
       return undefined
     }
   })
-  app.addHook('onRequest', app.basicAuth)
+  // A header value verified before skips @fastify/basic-auth's parsing and the sha256 of the secret
+  // (see AccountRegistry.verifiedHeader); anything else goes through it unchanged.
+  const checkBasicAuth = app.basicAuth.bind(app)
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const authorization = request.headers.authorization
+    const accountSid = authorization === undefined ? undefined : accounts.verifiedHeader(authorization)
+    if (accountSid === undefined) {
+      checkBasicAuth(request, reply, done)
+      return
+    }
+    request.accountSid = accountSid
+    done()
+  })
   app.addHook('preValidation', normalizeBody)
 }
 
@@ -35,16 +49,18 @@ export async function authenticatedScope (app: FastifyInstance, context: Emulato
  * Twilio treats a parameter sent empty (`FriendlyName=`) as not sent, and a POST without a body as an
  * empty form; both then meet the same required-parameter checks.
  */
-async function normalizeBody (request: FastifyRequest): Promise<void> {
-  if (request.method !== 'POST' && request.method !== 'PUT') return
+// A callback hook, not an async one: it runs on every request and needs no promise.
+function normalizeBody (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const body = request.body
-  if (body === undefined || body === null) {
+  if (request.method !== 'POST' && request.method !== 'PUT') {
+    // nothing to normalize
+  } else if (body === undefined || body === null) {
     request.body = Object.create(null)
-    return
+  } else if (typeof body === 'object') {
+    const form = body as Record<string, unknown>
+    for (const key of Object.keys(form)) if (form[key] === '') delete form[key]
   }
-  if (typeof body !== 'object') return
-  const form = body as Record<string, unknown>
-  for (const key of Object.keys(form)) if (form[key] === '') delete form[key]
+  done()
 }
 
 const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']

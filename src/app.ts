@@ -1,13 +1,23 @@
 // buildApp: the whole emulator as a Fastify instance that is not listening yet.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { hostname } from 'node:os'
+import pino, { type Bindings, type ChildLoggerOptions } from 'pino'
 import { AccountRegistry, type Account } from './accounts.js'
 import { authenticatedScope } from './api-scope.js'
 import { systemClock, toEpochSeconds, type Clock } from './clock.js'
 import { DEFAULT_CONFIG, type Config } from './config.js'
 import type { EmulatorContext } from './context.js'
-import { errorHandler, formatSchemaErrors, notFoundHandler } from './errors.js'
+import { applyDeliveryFaults } from './control/fault-hooks.js'
+import { FaultRegistry } from './control/faults.js'
+import { RequestJournal } from './control/journal.js'
+import { harnessRoutes, instrumentApi } from './control/routes.js'
+import { keepStateFile, loadStateFile } from './control/state-file.js'
+import { errorHandler, formatSchemaErrors, frameworkErrorHandler, notFoundHandler, shuttingDown } from './errors.js'
+import { createDeliveries } from './events/dispatcher.js'
+import { eventRoutes } from './events/routes.js'
 import { accountOf, loadFixturesFile, seedAccount, type Fixtures } from './fixtures.js'
 import { healthRoutes } from './health.js'
+import { serverLimits } from './limits.js'
 import { newSid as defaultNewSid, type SidGenerator } from './sid.js'
 import { serviceRoutes } from './services/routes.js'
 import { createMemoryRepository } from './store/memory-repository.js'
@@ -26,6 +36,8 @@ export interface BuildOptions extends Partial<Config> {
   seed?: Fixtures
   /** Largest accepted request body, in bytes (default 1 MiB); larger bodies answer 413. */
   bodyLimit?: number
+  /** A connection idle this long is closed, in ms (default IDLE_TIMEOUT_MS in limits.ts). */
+  idleTimeoutMs?: number
 }
 
 function definedOnly<T extends object> (value: T): Partial<T> {
@@ -51,6 +63,85 @@ function applyFixtures (context: EmulatorContext, fixtures: Fixtures | undefined
   }
 }
 
+interface LineDestination { write: (line: string) => void }
+let stdoutDestination: LineDestination | undefined
+
+/**
+ * The default log destination: stdout, with the lines of one turn of the event loop written together.
+ * A write(2) per request line cost more than the rest of the log line (system calls are dear on small
+ * VMs); under load, the lines of the requests answered in the same turn now leave in one write, and a
+ * lone line still leaves at the end of its turn. The lines still pending when the process exits
+ * (process.exit included) are written synchronously then. One destination for every app of the process.
+ */
+function batchedStdout (): LineDestination {
+  if (stdoutDestination !== undefined) return stdoutDestination
+  const out = pino.destination({ dest: 1, sync: true })
+  let pending = ''
+  let scheduled = false
+  const flush = (): void => {
+    scheduled = false
+    if (pending === '') return
+    const chunk = pending
+    pending = ''
+    out.write(chunk)
+  }
+  process.once('exit', flush)
+  stdoutDestination = {
+    write (line: string) {
+      pending += line
+      if (!scheduled) {
+        scheduled = true
+        setImmediate(flush).unref()
+      }
+    }
+  }
+  return stdoutDestination
+}
+
+type RequestLineWriter = (reqId: string, method: string, url: string, statusCode: number, ms: number) => void
+
+/**
+ * The per-request line of the default logger, written to its destination without going through pino:
+ * formatting it with pino (and the redaction it is configured with, which never applies to these keys)
+ * cost more than the rest of the log handling. The bytes are pino's own for this logger configuration
+ * (level 30, time, pid and hostname, the request's reqId, the four fields, msg): keep them in step
+ * with the `logger` options in buildApp.
+ */
+function requestLineWriter (destination: LineDestination): RequestLineWriter {
+  const bindings = `,"pid":${process.pid},"hostname":${JSON.stringify(hostname())},"reqId":`
+  return (reqId, method, url, statusCode, ms) => {
+    destination.write(`{"level":30,"time":${Date.now()}${bindings}${JSON.stringify(reqId)},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)},"statusCode":${statusCode},"ms":${ms},"msg":"request"}\n`)
+  }
+}
+
+/**
+ * request.log under the default logger: the pino child bound to the request's reqId is made on first use
+ * (an error to log, a warning), not for every request; the per-request line above does not need it.
+ */
+class DeferredChildLogger {
+  private made: FastifyBaseLogger | undefined
+  constructor (private readonly parent: FastifyBaseLogger, private readonly bindings: Bindings, private readonly options: ChildLoggerOptions) {}
+
+  private get logger (): FastifyBaseLogger {
+    if (this.made === undefined) this.made = this.parent.child(this.bindings, this.options)
+    return this.made
+  }
+
+  get level (): string { return this.made?.level ?? this.options.level ?? this.parent.level }
+  set level (level: string) { this.logger.level = level }
+  fatal (...args: unknown[]): void { Reflect.apply(this.logger.fatal, this.logger, args) }
+  error (...args: unknown[]): void { Reflect.apply(this.logger.error, this.logger, args) }
+  warn (...args: unknown[]): void { Reflect.apply(this.logger.warn, this.logger, args) }
+  info (...args: unknown[]): void { Reflect.apply(this.logger.info, this.logger, args) }
+  debug (...args: unknown[]): void { Reflect.apply(this.logger.debug, this.logger, args) }
+  trace (...args: unknown[]): void { Reflect.apply(this.logger.trace, this.logger, args) }
+  silent (...args: unknown[]): void { Reflect.apply(this.logger.silent, this.logger, args) }
+  child (bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger { return this.logger.child(bindings, options) }
+}
+
+/** Levels at which the info-level request line is written. */
+const INFO_ENABLED = new Set(['info', 'debug', 'trace'])
+
 export async function buildApp (options: BuildOptions = {}): Promise<FastifyInstance> {
   const config = resolveConfig(options)
   const newSid = options.newSid ?? defaultNewSid
@@ -60,38 +151,71 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     repository: options.repository ?? createMemoryRepository(),
     clock: options.clock ?? systemClock,
     newSid,
-    fixtures: new Map()
+    deliveries: createDeliveries(config, options.clock ?? systemClock, newSid),
+    fixtures: new Map(),
+    journal: new RequestJournal(config.journalLimit),
+    faults: new FaultRegistry(),
+    dataOnlyAccounts: new Set()
   }
   applyFixtures(context, options.seed ?? (config.fixtures === undefined ? undefined : loadFixturesFile(config.fixtures)))
+  if (config.stateFile !== undefined) loadStateFile(context, config.stateFile)
+  applyDeliveryFaults(context)
 
   const logger = options.logger ?? {
     level: config.logLevel,
-    redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' }
+    redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
+    stream: batchedStdout()
   }
+  const writeRequestLine = options.logger === undefined ? requestLineWriter(batchedStdout()) : undefined
   const app = Fastify({
     ...(typeof logger === 'object' && 'info' in logger ? { loggerInstance: logger } : { logger }),
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Body size, request/headers timeouts, header size, idle connections, malformed HTTP (limits.ts).
+    ...serverLimits(config, { bodyLimit: options.bodyLimit, idleTimeoutMs: options.idleTimeoutMs }),
+    // While closing, requests still arriving on open connections get a Twilio-shaped 503 (onRequest below).
+    return503OnClosing: false,
+    // URLs the router cannot decode (bad percent-escapes) or that have an over-long segment.
+    frameworkErrors: frameworkErrorHandler,
     // Every response carries Twilio-Request-Id; the same id tags the request's log line.
     genReqId: () => newSid('RQ'),
+    ...(options.logger === undefined
+      ? { childLoggerFactory: (parent: FastifyBaseLogger, bindings: Bindings, childOptions: ChildLoggerOptions) => new DeferredChildLogger(parent, bindings, childOptions) as unknown as FastifyBaseLogger }
+      : {}),
     // Fastify's two lines per request are replaced by the single line logged in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
     schemaErrorFormatter: formatSchemaErrors,
+    // Schema compilation is most of the start-up work: Ajv's optimizing passes over the generated code,
+    // and compiling the JSON Schema meta-schema to check each route schema against it. The validators run
+    // no slower for these small schemas without the passes, and a malformed keyword still fails the start
+    // (Ajv's strict mode); schema shapes are covered by the tests.
+    ajv: { customOptions: { code: { optimize: false }, validateSchema: false } },
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 }
   })
   app.decorate('emulator', context)
   app.decorateRequest('accountSid', '')
+  app.decorateReply('twilioErrorCode', 0)
+  if (config.stateFile !== undefined) keepStateFile(app, context, config.stateFile)
 
-  app.addHook('onRequest', async (request, reply) => {
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  // This hook, onSend and onResponse run on every request: callback hooks cost no promise and no microtask.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('Twilio-Request-Id', request.id)
+    done(closing ? shuttingDown() : undefined)
   })
   // Twilio answers `Content-Type: application/json`, without the charset Fastify appends.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json')
-    return payload
+    done(null, payload)
   })
   // One log line per request (no headers, so no credentials).
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request')
+  app.addHook('onResponse', (request, reply, done) => {
+    const ms = Math.round(reply.elapsedTime * 100) / 100
+    if (writeRequestLine === undefined) {
+      request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms }, 'request')
+    } else if (INFO_ENABLED.has(app.log.level)) {
+      writeRequestLine(request.id, request.method, request.url, reply.statusCode, ms)
+    }
+    done()
   })
 
   app.setErrorHandler(errorHandler)
@@ -101,6 +225,7 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
   // Twilio's API: form bodies only.
   await app.register(async (v2) => {
     await authenticatedScope(v2, context)
+    instrumentApi(v2, context)
     await v2.register(serviceRoutes, { context })
     await v2.register(webhookRoutes, { context })
   }, { prefix: '/v2' })
@@ -109,7 +234,15 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
   // scoped to the caller's account; form or JSON bodies.
   await app.register(async (control) => {
     await authenticatedScope(control, context, { json: true })
+    await control.register(eventRoutes, { context })
+    await control.register(harnessRoutes, { context })
   }, { prefix: '/__emulator' })
+
+  // Event deliveries stop in two steps: before the server closes (a pending wait would hold it open),
+  // waits end and unstarted deliveries are cancelled; onClose then waits for the in-flight ones, which
+  // finish or are cut at the grace deadline.
+  app.addHook('preClose', async () => { context.deliveries.beginShutdown() })
+  app.addHook('onClose', async () => { await context.deliveries.close() })
 
   return app
 }

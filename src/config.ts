@@ -15,8 +15,28 @@ export interface Config {
   publicBaseUrl: string | undefined
   /** When true, a Service must be created (or seeded) before use, as on Twilio. */
   strictServices: boolean
+  /** Per delivery attempt (connect to end of response); also the shutdown grace period for deliveries. */
+  deliveryTimeoutMs: number
+  /** Extra attempts for a failed delivery (0: one attempt only, as Twilio documents no retries). */
+  deliveryRetries: number
+  /** Delay before retry n: deliveryBackoffMs · 2^(n-1). */
+  deliveryBackoffMs: number
+  /** Most delivery attempts in flight at once; the rest wait in a queue. */
+  deliveryConcurrency: number
+  /** Most deliveries kept in the log per account; the oldest are dropped first. */
+  deliveryLogLimit: number
   /** Path of a JSON seed file (accounts, services, webhooks) loaded at start. */
   fixtures: string | undefined
+  /** Path of a JSON file (fixture format) loaded at start and rewritten after every change. */
+  stateFile: string | undefined
+  /** Requests kept per account in the request journal (GET /__emulator/requests); 0 turns it off. */
+  journalLimit: number
+  /** Secret that lets a control request act on every account (e.g. reset all); undefined = disabled. */
+  adminToken: string | undefined
+  /** Longest time a client may take to send a whole request (headers and body); then 408 and close. */
+  requestTimeoutMs: number
+  /** Longest time a client may take to send the request line and headers; then 408 and close. */
+  headersTimeoutMs: number
 }
 
 export const DEFAULT_ACCOUNT_SID = 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
@@ -127,6 +147,86 @@ export const SETTINGS = [
     default: undefined as string | undefined,
     describe: 'Path of a JSON seed file with accounts, services and webhooks (see fixtures/example.json)',
     parse: nonEmpty
+  }),
+  setting({
+    key: 'stateFile',
+    env: 'STATE_FILE',
+    flag: '--state-file',
+    default: undefined as string | undefined,
+    describe: 'Path of a JSON file that keeps services and webhooks across restarts (loaded at start, rewritten atomically after changes)',
+    parse: nonEmpty
+  }),
+  setting({
+    key: 'journalLimit',
+    env: 'JOURNAL_LIMIT',
+    flag: '--journal-limit',
+    default: 1000,
+    describe: 'Requests kept per account in the request journal (GET /__emulator/requests); 0 turns the journal off',
+    parse: integerIn(0, 1_000_000)
+  }),
+  setting({
+    key: 'adminToken',
+    env: 'EMULATOR_ADMIN_TOKEN',
+    flag: '--admin-token',
+    default: undefined as string | undefined,
+    describe: 'Secret sent as X-Emulator-Admin-Token to reset every account at once; unset = disabled',
+    parse: nonEmpty
+  }),
+  setting({
+    key: 'deliveryTimeoutMs',
+    env: 'DELIVERY_TIMEOUT_MS',
+    flag: '--delivery-timeout-ms',
+    default: 5000,
+    describe: 'Timeout of one event delivery attempt, in ms (also the shutdown grace period for deliveries)',
+    parse: integerIn(1, 600_000)
+  }),
+  setting({
+    key: 'deliveryRetries',
+    env: 'DELIVERY_RETRIES',
+    flag: '--delivery-retries',
+    default: 0,
+    describe: 'Retries of a failed event delivery (Twilio documents none, so 0)',
+    parse: integerIn(0, 20)
+  }),
+  setting({
+    key: 'deliveryBackoffMs',
+    env: 'DELIVERY_BACKOFF_MS',
+    flag: '--delivery-backoff-ms',
+    default: 1000,
+    describe: 'Delay before the first retry, in ms; it doubles for each further retry',
+    parse: integerIn(0, 3_600_000)
+  }),
+  setting({
+    key: 'deliveryConcurrency',
+    env: 'DELIVERY_CONCURRENCY',
+    flag: '--delivery-concurrency',
+    default: 64,
+    describe: 'Most event deliveries in flight at once; more wait in a queue',
+    parse: integerIn(1, 10_000)
+  }),
+  setting({
+    key: 'deliveryLogLimit',
+    env: 'DELIVERY_LOG_LIMIT',
+    flag: '--delivery-log-limit',
+    default: 10_000,
+    describe: 'Deliveries kept in the log per account; the oldest are dropped first',
+    parse: integerIn(1, 1_000_000)
+  }),
+  setting({
+    key: 'requestTimeoutMs',
+    env: 'REQUEST_TIMEOUT_MS',
+    flag: '--request-timeout-ms',
+    default: 30_000,
+    describe: 'Longest time a client may take to send a whole request, in ms; slower clients get 408 and are disconnected',
+    parse: integerIn(1, 3_600_000)
+  }),
+  setting({
+    key: 'headersTimeoutMs',
+    env: 'HEADERS_TIMEOUT_MS',
+    flag: '--headers-timeout-ms',
+    default: 10_000,
+    describe: 'Longest time a client may take to send the request headers, in ms (at most REQUEST_TIMEOUT_MS)',
+    parse: integerIn(1, 3_600_000)
   })
 ] as const
 

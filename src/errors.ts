@@ -51,6 +51,11 @@ export function authenticationFailed (): TwilioApiError {
   return new TwilioApiError(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' })
 }
 
+/** A request that arrives while the emulator is closing (on a connection that was already open). */
+export function shuttingDown (): TwilioApiError {
+  return new TwilioApiError(503, 20503, 'Service Unavailable: the emulator is shutting down', { Connection: 'close' })
+}
+
 export function methodNotAllowed (allowed: readonly string[]): TwilioApiError {
   return new TwilioApiError(405, 20004, 'Method not allowed', { Allow: allowed.join(', ') })
 }
@@ -111,6 +116,8 @@ function fromFastifyError (err: FastifyError, request: FastifyRequest): TwilioAp
 /** Sends `error` as Twilio's envelope, with its headers. */
 export function sendTwilioError (reply: FastifyReply, error: TwilioApiError): FastifyReply {
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
+  // Read by the request journal; sending is the one place every error passes through.
+  reply.twilioErrorCode = error.twilioCode
   return reply
     .code(error.statusCode)
     .type('application/json')
@@ -125,4 +132,17 @@ export function errorHandler (err: FastifyError, request: FastifyRequest, reply:
 
 export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return sendTwilioError(reply, notFound(requestPath(request)))
+}
+
+/**
+ * Fastify's frameworkErrors: a URL the router cannot decode (bad percent-escape) or with an over-long
+ * segment names no resource, so it is 404/20404 like any unknown path. Route hooks do not run here, so
+ * the Twilio-Request-Id header is set too.
+ */
+export function frameworkErrorHandler (_err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const error = notFound(requestPath(request))
+  // Sent as bytes: Fastify adds a charset to JSON it serializes, and the onSend hook that removes it
+  // does not run here either.
+  reply.header('Twilio-Request-Id', request.id).code(error.statusCode).type('application/json')
+    .send(Buffer.from(JSON.stringify(twilioErrorBody(error.statusCode, error.twilioCode, error.message))))
 }

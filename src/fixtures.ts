@@ -120,21 +120,31 @@ function parseWebhook (value: unknown, where: string, seen: Set<string>): Webhoo
   return fixture
 }
 
-/** Settings keys must have the type of the default value (objects are checked one level down). */
+/**
+ * A setting must have the type of its default value, at every depth (a null default takes a string or
+ * null, an array default an array of strings): a nested value of another type would break later updates.
+ */
+function checkSetting (c: Checker, field: string, actual: unknown, expected: unknown): void {
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.some((v) => typeof v !== 'string')) c.fail(`"${field}" must be an array of strings`)
+  } else if (isObject(expected)) {
+    if (!isObject(actual)) c.fail(`"${field}" must be an object`)
+    for (const inner of Object.keys(actual)) {
+      if (!Object.hasOwn(expected, inner)) c.fail(`unknown field "${field}.${inner}"`)
+      checkSetting(c, `${field}.${inner}`, actual[inner], expected[inner])
+    }
+  } else if (expected === null) {
+    if (actual !== null && typeof actual !== 'string') c.fail(`"${field}" must be a string or null`)
+  } else if (typeof actual !== typeof expected) {
+    c.fail(`"${field}" must be a ${typeof expected}`)
+  }
+}
+
 function checkSettings (c: Checker, s: Json): void {
   const defaults = defaultServiceSettings('x') as unknown as Json
   for (const key of SETTINGS_KEYS) {
     if (s[key] === undefined || key === 'friendly_name') continue
-    const expected = defaults[key]
-    const actual = s[key]
-    if (isObject(expected)) {
-      if (!isObject(actual)) c.fail(`"${key}" must be an object`)
-      for (const inner of Object.keys(actual)) if (!(inner in expected)) c.fail(`unknown field "${key}.${inner}"`)
-    } else if (expected === null) {
-      if (actual !== null && typeof actual !== 'string') c.fail(`"${key}" must be a string or null`)
-    } else if (typeof actual !== typeof expected) {
-      c.fail(`"${key}" must be a ${typeof expected}`)
-    }
+    checkSetting(c, key, s[key], defaults[key])
   }
 }
 

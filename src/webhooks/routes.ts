@@ -45,28 +45,38 @@ export async function webhookRoutes (app: FastifyInstance, { context }: { contex
     return serviceScope(context, request.accountSid, request.params.ServiceSid, requestPath(request), create)
   }
 
+  // The hot handlers are synchronous (no promise per request; a throw still reaches the error handler)
+  // and leave the content type to Fastify's JSON default, which the app's onSend hook trims to Twilio's
+  // `application/json` (setting it here only made Fastify parse it again).
   app.post<{ Params: ListParams, Body: WebhookForm }>(LIST_URL, {
     schema: { params: listParams, body: createBody, response: { 201: webhookResource } }
-  }, async (request, reply) => {
-    const changes = changesFrom(request.body)
+  }, (request, reply) => {
+    // The schema requires FriendlyName, EventTypes and WebhookUrl and fills in Status and Version, so the
+    // new webhook is built field by field (one object shape) rather than spread from changesFrom's.
+    const form = request.body as Required<WebhookForm>
+    if (!isWebhookUrl(form.WebhookUrl)) throw invalidParameter('WebhookUrl')
     const scope = scopeOf(request, true)
     const record = repository.createWebhook(scope, {
-      ...(changes as WebhookFields),
       sid: context.newSid('YW'),
-      now: now()
+      now: now(),
+      friendlyName: form.FriendlyName,
+      eventTypes: form.EventTypes,
+      webhookUrl: form.WebhookUrl,
+      status: form.Status,
+      version: form.Version
     })
     if (record === undefined) throw notFound(requestPath(request))
-    return reply.code(201).type('application/json').send(toWebhookResource(record, baseUrlOf(request, config)))
+    reply.code(201).send(toWebhookResource(record, baseUrlOf(request, config)))
   })
 
   app.get<{ Params: ListParams, Querystring: PageQuery }>(LIST_URL, {
     schema: { params: listParams, querystring: pageQuerySchema, response: { 200: webhookList } }
-  }, async (request, reply) => {
+  }, (request, reply) => {
     const pageRequest = parsePageQuery(request.query)
     const scope = scopeOf(request)
     const page = repository.pageWebhooks(scope, pageRequest.cursor, pageRequest.pageSize)
     const baseUrl = baseUrlOf(request, config)
-    return reply.type('application/json').send({
+    reply.send({
       webhooks: page.records.map((record) => toWebhookResource(record, baseUrl)),
       meta: listMeta(webhooksUrl(baseUrl, scope.serviceSid), 'webhooks', pageRequest, page)
     })
@@ -74,10 +84,10 @@ export async function webhookRoutes (app: FastifyInstance, { context }: { contex
 
   app.get<{ Params: InstanceParams }>(INSTANCE_URL, {
     schema: { params: instanceParams, response: { 200: webhookResource } }
-  }, async (request, reply) => {
+  }, (request, reply) => {
     const record = repository.getWebhook(scopeOf(request), request.params.Sid)
     if (record === undefined) throw notFound(requestPath(request))
-    return reply.type('application/json').send(toWebhookResource(record, baseUrlOf(request, config)))
+    reply.send(toWebhookResource(record, baseUrlOf(request, config)))
   })
 
   app.post<{ Params: InstanceParams, Body: WebhookForm }>(INSTANCE_URL, {

@@ -40,22 +40,30 @@ export const createBody = {
 
 export const updateBody = { type: 'object', properties: fields } as const
 
+// Serialization skips the escaping scan (format 'unsafe') for values that cannot need escaping: ones the
+// emulator writes itself (dates, webhook_method), enum values checked on every way in (form, fixtures,
+// state files), and webhook/service SIDs, which match their hex patterns on every way in (generated, URL
+// parameters, fixtures). The scan was a third of the time spent serializing a page. Values a user
+// chooses freely (url's origin, friendly_name, webhook_url, and account_sid, which programmatic accounts
+// may set unchecked) are escaped as before.
+const noEscaping = { type: 'string', format: 'unsafe' } as const
+
 export const webhookResource = {
   type: 'object',
   // Field order of Twilio's own responses (the spec's examples).
   properties: {
     url: { type: 'string' },
-    sid: { type: 'string' },
+    sid: noEscaping,
     account_sid: { type: 'string' },
-    service_sid: { type: 'string' },
+    service_sid: noEscaping,
     friendly_name: { type: 'string' },
-    event_types: { type: 'array', items: { type: 'string' } },
-    webhook_method: { type: 'string' },
+    event_types: { type: 'array', items: noEscaping },
+    webhook_method: noEscaping,
     webhook_url: { type: 'string' },
-    status: { type: 'string' },
-    version: { type: 'string' },
-    date_created: { type: 'string' },
-    date_updated: { type: 'string' }
+    status: noEscaping,
+    version: noEscaping,
+    date_created: noEscaping,
+    date_updated: noEscaping
   }
 } as const
 

@@ -1,0 +1,225 @@
+// `npm run bench`: the emulator (built, default configuration) against a bare-Fastify baseline in one run.
+// Cases: create/fetch/list throughput and latency (autocannon, alternating rounds), cold start, memory per
+// stored webhook, deep paging, delivery throughput. Prints a markdown table and a pass/fail line per
+// target, and writes bench/results/latest.json. Every child process is killed at the end, even on error.
+// Knobs (environment): BENCH_ROUNDS (4), BENCH_DURATION seconds per round (5), BENCH_CONNECTIONS (10),
+// BENCH_COLD_RUNS (7), BENCH_WEBHOOKS (1000000), BENCH_ONLY (comma-separated: http,cold,memory,paging,delivery),
+// BENCH_LOG_LEVEL (the emulator's LOG_LEVEL; unset = its default, info).
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { runColdStart } from './cold-start.mjs'
+import { runDelivery } from './delivery.mjs'
+import {
+  AUTHORIZATION, CREATE_BODY, FORM_HEADERS, WEBHOOKS_PATH, createWebhook, freePort, killAll, load, median,
+  request, round, spawnNode, stopChild, waitFor201
+} from './lib.mjs'
+import { runMemory } from './memory.mjs'
+import { runPaging } from './paging.mjs'
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4)
+const DURATION = Number(process.env.BENCH_DURATION ?? 5)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7)
+const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 1_000_000)
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'http,cold,memory,paging,delivery').split(','))
+
+const RESULTS_DIR = new URL('./results/', import.meta.url)
+const BODIES_FILE = new URL('./results/bodies.json', import.meta.url)
+const EMULATOR_ARGS = ['dist/server.js']
+const BASELINE_ARGS = ['bench/baseline-server.mjs']
+// The emulator runs with its default configuration (LOG_LEVEL info: one log line per request); its
+// stdout goes to /dev/null, so the logging cost measured is pino's, not a terminal's.
+// BENCH_LOG_LEVEL overrides it, to measure what the log line costs (e.g. BENCH_LOG_LEVEL=warn).
+const EMULATOR_ENV = { HOST: '127.0.0.1', ...(process.env.BENCH_LOG_LEVEL === undefined ? {} : { LOG_LEVEL: process.env.BENCH_LOG_LEVEL }) }
+const BASELINE_ENV = { HOST: '127.0.0.1', BENCH_BODIES: BODIES_FILE.pathname }
+
+const TARGETS = { rpsRatio: 0.75, p99Ratio: 1.5, coldRatio: 1.5, bytesPerWebhook: 400, pagingRatio: 1.5 }
+
+function log (line) {
+  process.stderr.write(line + '\n')
+}
+
+async function startServer (args, env) {
+  const port = await freePort()
+  const child = spawnNode(args, { env: { ...env, PORT: String(port) } })
+  await waitFor201(port, { child })
+  return { port, child }
+}
+
+async function httpCases () {
+  const emulator = await startServer(EMULATOR_ARGS, EMULATOR_ENV)
+  let baseline
+  try {
+    // ≥ 50 stored webhooks, then the bodies the baseline will answer, captured from the emulator.
+    let created
+    for (let i = 0; i < 60; i++) created = await createWebhook(emulator.port)
+    const sid = JSON.parse(created.body).sid
+    const fetchPath = `${WEBHOOKS_PATH}/${sid}`
+    const listPath = `${WEBHOOKS_PATH}?PageSize=50`
+    const headers = { authorization: AUTHORIZATION }
+    const fetched = await request(emulator.port, 'GET', fetchPath, { headers })
+    const listed = await request(emulator.port, 'GET', listPath, { headers })
+    if (fetched.status !== 200 || listed.status !== 200) throw new Error(`fetch ${fetched.status} / list ${listed.status}`)
+    if (JSON.parse(listed.body).webhooks.length !== 50) throw new Error('list page is not full')
+    const bodies = { create: created.body, fetch: fetched.body, list: listed.body }
+    writeFileSync(BODIES_FILE, JSON.stringify(bodies))
+
+    baseline = await startServer(BASELINE_ARGS, BASELINE_ENV)
+    const cases = [
+      { name: 'create', method: 'POST', path: WEBHOOKS_PATH, headers: FORM_HEADERS, body: CREATE_BODY, expectStatus: 201 },
+      { name: 'fetch', method: 'GET', path: fetchPath, headers, expectStatus: 200 },
+      { name: 'list', method: 'GET', path: listPath, headers, expectStatus: 200 }
+    ]
+    // Same sizes: the baseline answers the emulator's own bodies.
+    const sizes = {}
+    for (const c of cases) {
+      const b = await request(baseline.port, c.method, c.path, { headers: c.headers, body: c.body })
+      const e = await request(emulator.port, c.method, c.path, { headers: c.headers, body: c.body })
+      if (b.status !== c.expectStatus || e.status !== c.expectStatus) throw new Error(`${c.name}: baseline ${b.status}, emulator ${e.status}`)
+      sizes[c.name] = { baseline: Buffer.byteLength(b.body), emulator: Buffer.byteLength(e.body) }
+      if (sizes[c.name].baseline !== sizes[c.name].emulator) throw new Error(`${c.name}: body sizes differ ${JSON.stringify(sizes[c.name])}`)
+    }
+
+    const results = {}
+    for (const c of cases) {
+      const servers = { baseline, emulator }
+      // Warm-up (JIT, connection pools), not measured.
+      for (const { port } of Object.values(servers)) await load({ ...c, port, connections: CONNECTIONS, duration: 2 })
+      const rounds = { baseline: [], emulator: [] }
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const [who, { port, child }] of Object.entries(servers)) {
+          const m = await load({ ...c, port, pid: child.pid, connections: CONNECTIONS, duration: DURATION })
+          rounds[who].push(m)
+          log(`  ${c.name} round ${r + 1}/${ROUNDS} ${who.padEnd(8)} ${Math.round(m.rps)} req/s  p50 ${m.p50.toFixed(3)} ms  p99 ${m.p99.toFixed(3)} ms  server CPU ${m.serverCpuUs?.toFixed(0)} µs/req`)
+        }
+      }
+      // Medians over rounds: robust to one round disturbed by the (shared) machine.
+      const summary = (list) => ({
+        rps: round(median(list.map((m) => m.rps)), 0),
+        p50: round(median(list.map((m) => m.p50)), 3),
+        p99: round(median(list.map((m) => m.p99)), 3),
+        serverCpuUsPerRequest: round(median(list.map((m) => m.serverCpuUs ?? NaN)), 1),
+        rounds: list.map((m) => ({ rps: round(m.rps, 0), p50: round(m.p50, 3), p99: round(m.p99, 3), requests: m.requests, serverCpuUs: round(m.serverCpuUs ?? NaN, 1) }))
+      })
+      const b = summary(rounds.baseline)
+      const e = summary(rounds.emulator)
+      results[c.name] = {
+        bodyBytes: sizes[c.name].emulator,
+        baseline: b,
+        emulator: e,
+        rpsRatio: round(e.rps / b.rps, 3),
+        p50Ratio: round(e.p50 / b.p50, 3),
+        p99Ratio: round(e.p99 / b.p99, 3)
+      }
+    }
+    return results
+  } finally {
+    if (baseline !== undefined) await stopChild(baseline.child)
+    await stopChild(emulator.child)
+  }
+}
+
+function targetsOf (results) {
+  const lines = []
+  for (const name of ['create', 'fetch', 'list']) {
+    const r = results.http?.[name]
+    if (r === undefined) continue
+    lines.push({ target: `${name}: req/s ≥ ${TARGETS.rpsRatio}× baseline`, value: r.rpsRatio, pass: r.rpsRatio >= TARGETS.rpsRatio })
+    lines.push({ target: `${name}: p99 ≤ ${TARGETS.p99Ratio}× baseline`, value: r.p99Ratio, pass: r.p99Ratio <= TARGETS.p99Ratio })
+  }
+  if (results.coldStart !== undefined) {
+    lines.push({ target: `cold start ≤ ${TARGETS.coldRatio}× baseline`, value: results.coldStart.ratio, pass: results.coldStart.ratio <= TARGETS.coldRatio })
+  }
+  if (results.memory !== undefined) {
+    const v = round(results.memory.rssBytesPerWebhook, 1)
+    lines.push({ target: `memory ≤ ${TARGETS.bytesPerWebhook} B RSS per webhook at ${results.memory.webhooks}`, value: v, pass: v <= TARGETS.bytesPerWebhook })
+  }
+  if (results.paging !== undefined) {
+    const p = results.paging
+    lines.push({ target: `deep paging: last page p50 ≤ ${TARGETS.pagingRatio}× first page`, value: p.ratioP50, pass: p.ratioP50 <= TARGETS.pagingRatio })
+    lines.push({ target: `deep paging: last page p99 ≤ ${TARGETS.pagingRatio}× first page`, value: p.ratioP99, pass: p.ratioP99 <= TARGETS.pagingRatio })
+  }
+  return lines
+}
+
+function markdown (results) {
+  const rows = [
+    '| Case | Metric | Baseline | Emulator | Emulator / baseline | Target |',
+    '|---|---|---:|---:|---:|---|'
+  ]
+  for (const name of ['create', 'fetch', 'list']) {
+    const r = results.http?.[name]
+    if (r === undefined) continue
+    rows.push(`| ${name} | req/s | ${r.baseline.rps} | ${r.emulator.rps} | ${r.rpsRatio.toFixed(2)} | ≥ ${TARGETS.rpsRatio} |`)
+    rows.push(`| ${name} | p50 latency (ms) | ${r.baseline.p50.toFixed(3)} | ${r.emulator.p50.toFixed(3)} | ${r.p50Ratio.toFixed(2)} | |`)
+    rows.push(`| ${name} | p99 latency (ms) | ${r.baseline.p99.toFixed(3)} | ${r.emulator.p99.toFixed(3)} | ${r.p99Ratio.toFixed(2)} | ≤ ${TARGETS.p99Ratio} |`)
+    const cpu = (v) => (Number.isNaN(v) ? '–' : v.toFixed(0))
+    rows.push(`| ${name} | server CPU per request (µs) | ${cpu(r.baseline.serverCpuUsPerRequest)} | ${cpu(r.emulator.serverCpuUsPerRequest)} | ${(r.emulator.serverCpuUsPerRequest / r.baseline.serverCpuUsPerRequest).toFixed(2)} | |`)
+  }
+  const c = results.coldStart
+  if (c !== undefined) rows.push(`| cold start | spawn → first 201, median of ${c.runs} (ms) | ${c.baselineMs} | ${c.emulatorMs} | ${c.ratio.toFixed(2)} | ≤ ${TARGETS.coldRatio} |`)
+  const m = results.memory
+  if (m !== undefined) rows.push(`| memory | RSS bytes per stored webhook at ${m.webhooks.toLocaleString('en-US')} (heap: ${m.heapBytesPerWebhook.toFixed(0)}) | – | ${m.rssBytesPerWebhook.toFixed(0)} | – | ≤ ${TARGETS.bytesPerWebhook} B |`)
+  const p = results.paging
+  if (p !== undefined) {
+    rows.push(`| deep paging (${p.webhooks.toLocaleString('en-US')} webhooks) | p50 (ms): first page → last page | ${p.first.p50.toFixed(3)} | ${p.last.p50.toFixed(3)} | ${p.ratioP50.toFixed(2)} | ≤ ${TARGETS.pagingRatio} |`)
+    rows.push(`| deep paging (${p.webhooks.toLocaleString('en-US')} webhooks) | p99 (ms): first page → last page | ${p.first.p99.toFixed(3)} | ${p.last.p99.toFixed(3)} | ${p.ratioP99.toFixed(2)} | ≤ ${TARGETS.pagingRatio} |`)
+  }
+  const d = results.delivery
+  if (d !== undefined) {
+    if (d.skipped !== undefined) rows.push(`| delivery | events/s delivered and signed | – | ${d.skipped} | – | |`)
+    else rows.push(`| delivery | events/s delivered and signed (${d.events} events) | – | ${d.eventsPerSecond} | – | |`)
+  }
+  return rows.join('\n')
+}
+
+async function main () {
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  const cpus = os.cpus()
+  const results = {
+    date: new Date().toISOString(),
+    machine: { nproc: os.availableParallelism(), cpu: cpus[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg: os.loadavg().map((v) => round(v, 2)) },
+    settings: { rounds: ROUNDS, durationSeconds: DURATION, connections: CONNECTIONS, coldRuns: COLD_RUNS, webhooks: WEBHOOKS }
+  }
+  const started = Date.now()
+  if (ONLY.has('http')) {
+    log(`http: ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections, alternating baseline/emulator`)
+    results.http = await httpCases()
+  }
+  if (ONLY.has('cold')) {
+    log(`cold start: ${COLD_RUNS} runs each`)
+    results.coldStart = await runColdStart({ runs: COLD_RUNS, emulatorArgs: EMULATOR_ARGS, baselineArgs: BASELINE_ARGS, emulatorEnv: EMULATOR_ENV, baselineEnv: BASELINE_ENV })
+  }
+  if (ONLY.has('memory')) {
+    log(`memory: ${WEBHOOKS} creates through the repository`)
+    results.memory = await runMemory({ webhooks: WEBHOOKS })
+  }
+  if (ONLY.has('paging')) {
+    log(`deep paging: ${WEBHOOKS} webhooks`)
+    results.paging = await runPaging({ webhooks: WEBHOOKS })
+  }
+  if (ONLY.has('delivery')) {
+    log('delivery')
+    results.delivery = await runDelivery()
+    if (results.delivery.skipped !== undefined) log(`  skipped: ${results.delivery.skipped}`)
+  }
+  results.seconds = round((Date.now() - started) / 1000, 1)
+  results.targets = targetsOf(results)
+
+  writeFileSync(new URL('./latest.json', RESULTS_DIR), JSON.stringify(results, null, 2) + '\n')
+  const m = results.machine
+  console.log(`\n${m.nproc} CPUs (${m.cpu}), Node ${m.node}, ${m.platform}; ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections\n`)
+  console.log(markdown(results))
+  console.log('')
+  for (const t of results.targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.target}  (${t.value})`)
+  console.log(`\nresults: bench/results/latest.json (${results.seconds} s)`)
+}
+
+try {
+  await main()
+} catch (err) {
+  console.error(err)
+  process.exitCode = 1
+} finally {
+  killAll()
+}

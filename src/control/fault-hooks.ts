@@ -1,0 +1,76 @@
+// Where injected faults take effect: an onRequest hook in the /v2 scope (after Basic auth, so only the
+// caller's own faults apply) and the delivery dispatcher's beforeAttempt hook.
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import type { EmulatorContext } from '../context.js'
+import { requestPath, TwilioApiError } from '../errors.js'
+import type { AttemptFault } from '../events/attempt-hook.js'
+import type { Fault } from './faults.js'
+
+function errorOf (fault: Fault): TwilioApiError | undefined {
+  const { status, code, message, retryAfter } = fault.spec
+  if (status === undefined) return undefined
+  const headers: Record<string, string> = retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }
+  return new TwilioApiError(status, code ?? 20000 + status, message ?? '', headers)
+}
+
+/** Ends the exchange without an answer: the client sees the connection close (socket hang up / ECONNRESET). */
+function dropConnection (request: FastifyRequest, reply: FastifyReply, context: EmulatorContext): void {
+  reply.hijack()
+  if (context.journal.enabled) {
+    context.journal.record(request.accountSid, {
+      time: context.clock(),
+      method: request.method,
+      url: request.url,
+      route: request.routeOptions.url,
+      query: request.query,
+      params: undefined,
+      status: 0,
+      errorCode: 0
+    })
+  }
+  // Destroys the socket (over HTTP); an in-process app.inject() call rejects instead.
+  reply.raw.destroy()
+}
+
+/** Applies the caller's API faults; costs one property read per request while no API fault exists. */
+export function applyApiFaults (api: FastifyInstance, context: EmulatorContext): void {
+  const { faults } = context
+  api.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (!faults.hasApiFaults || request.accountSid === '') {
+      done()
+      return
+    }
+    const fault = faults.takeForRequest(request.accountSid, request.method, requestPath(request), request.routeOptions.url)
+    if (fault === undefined) {
+      done()
+      return
+    }
+    const act = (): void => {
+      if (fault.spec.drop === true) {
+        dropConnection(request, reply, context)
+        return
+      }
+      const error = errorOf(fault)
+      if (error === undefined) done()
+      else done(error)
+    }
+    const delay = fault.spec.delayMs ?? 0
+    if (delay > 0) setTimeout(act, delay)
+    else act()
+  })
+}
+
+/** Routes every delivery attempt through the account's delivery faults. */
+export function applyDeliveryFaults (context: EmulatorContext): void {
+  const { faults } = context
+  context.deliveries.beforeAttempt = (delivery) => {
+    const fault = faults.takeForDelivery(delivery)
+    if (fault === undefined) return undefined
+    const effect: AttemptFault = {}
+    if (fault.spec.delayMs !== undefined) effect.delayMs = fault.spec.delayMs
+    if (fault.spec.drop === true) effect.drop = true
+    if (fault.spec.duplicate === true) effect.duplicate = true
+    if (fault.spec.status !== undefined) effect.status = fault.spec.status
+    return effect
+  }
+}

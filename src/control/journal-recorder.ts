@@ -1,0 +1,37 @@
+// Records every authenticated API request in the journal once its response is sent. The hook only
+// pushes references to what Fastify already parsed; no header is read, so credentials never get in.
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onResponseHookHandler, RouteOptions } from 'fastify'
+import type { EmulatorContext } from '../context.js'
+
+function hooksOf (hooks: RouteOptions['onResponse']): onResponseHookHandler[] {
+  if (hooks === undefined) return []
+  return (Array.isArray(hooks) ? hooks : [hooks]) as onResponseHookHandler[]
+}
+
+/** Adds the recorder to every route registered in `api` from now on. */
+export function recordApiRequests (api: FastifyInstance, context: EmulatorContext): void {
+  const { journal, clock } = context
+  if (!journal.enabled) return
+  // One hook per route, closing over its pattern: request.routeOptions builds a new object on every
+  // read, which the request path should not pay for.
+  api.addHook('onRoute', (routeOptions) => {
+    const route = routeOptions.url
+    const record = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+      // Failed authentication: no account to file it under.
+      if (request.accountSid !== '') {
+        journal.record(request.accountSid, {
+          time: clock(),
+          method: request.method,
+          url: request.url,
+          route,
+          query: request.query,
+          params: request.body,
+          status: reply.statusCode,
+          errorCode: reply.twilioErrorCode
+        })
+      }
+      done()
+    }
+    routeOptions.onResponse = [...hooksOf(routeOptions.onResponse), record]
+  })
+}
