@@ -1,7 +1,6 @@
 // buildApp: the whole emulator as a Fastify instance that is not listening yet.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { hostname } from 'node:os'
-import pino, { type Bindings, type ChildLoggerOptions } from 'pino'
+import type { Bindings, ChildLoggerOptions } from 'pino'
 import { AccountRegistry, type Account } from './accounts.js'
 import { authenticatedScope } from './api-scope.js'
 import { systemClock, toEpochSeconds, type Clock } from './clock.js'
@@ -17,7 +16,9 @@ import { createDeliveries } from './events/dispatcher.js'
 import { eventRoutes } from './events/routes.js'
 import { accountOf, loadFixturesFile, seedAccount, type Fixtures } from './fixtures.js'
 import { healthRoutes } from './health.js'
+import { compileOnFirstUse } from './lazy-validators.js'
 import { serverLimits } from './limits.js'
+import { batchedStdout, DeferredChildLogger, INFO_ENABLED, requestLineWriter } from './logging.js'
 import { newSid as defaultNewSid, type SidGenerator } from './sid.js'
 import { serviceRoutes } from './services/routes.js'
 import { createMemoryRepository } from './store/memory-repository.js'
@@ -63,85 +64,6 @@ function applyFixtures (context: EmulatorContext, fixtures: Fixtures | undefined
   }
 }
 
-interface LineDestination { write: (line: string) => void }
-let stdoutDestination: LineDestination | undefined
-
-/**
- * The default log destination: stdout, with the lines of one turn of the event loop written together.
- * A write(2) per request line cost more than the rest of the log line (system calls are dear on small
- * VMs); under load, the lines of the requests answered in the same turn now leave in one write, and a
- * lone line still leaves at the end of its turn. The lines still pending when the process exits
- * (process.exit included) are written synchronously then. One destination for every app of the process.
- */
-function batchedStdout (): LineDestination {
-  if (stdoutDestination !== undefined) return stdoutDestination
-  const out = pino.destination({ dest: 1, sync: true })
-  let pending = ''
-  let scheduled = false
-  const flush = (): void => {
-    scheduled = false
-    if (pending === '') return
-    const chunk = pending
-    pending = ''
-    out.write(chunk)
-  }
-  process.once('exit', flush)
-  stdoutDestination = {
-    write (line: string) {
-      pending += line
-      if (!scheduled) {
-        scheduled = true
-        setImmediate(flush).unref()
-      }
-    }
-  }
-  return stdoutDestination
-}
-
-type RequestLineWriter = (reqId: string, method: string, url: string, statusCode: number, ms: number) => void
-
-/**
- * The per-request line of the default logger, written to its destination without going through pino:
- * formatting it with pino (and the redaction it is configured with, which never applies to these keys)
- * cost more than the rest of the log handling. The bytes are pino's own for this logger configuration
- * (level 30, time, pid and hostname, the request's reqId, the four fields, msg): keep them in step
- * with the `logger` options in buildApp.
- */
-function requestLineWriter (destination: LineDestination): RequestLineWriter {
-  const bindings = `,"pid":${process.pid},"hostname":${JSON.stringify(hostname())},"reqId":`
-  return (reqId, method, url, statusCode, ms) => {
-    destination.write(`{"level":30,"time":${Date.now()}${bindings}${JSON.stringify(reqId)},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)},"statusCode":${statusCode},"ms":${ms},"msg":"request"}\n`)
-  }
-}
-
-/**
- * request.log under the default logger: the pino child bound to the request's reqId is made on first use
- * (an error to log, a warning), not for every request; the per-request line above does not need it.
- */
-class DeferredChildLogger {
-  private made: FastifyBaseLogger | undefined
-  constructor (private readonly parent: FastifyBaseLogger, private readonly bindings: Bindings, private readonly options: ChildLoggerOptions) {}
-
-  private get logger (): FastifyBaseLogger {
-    if (this.made === undefined) this.made = this.parent.child(this.bindings, this.options)
-    return this.made
-  }
-
-  get level (): string { return this.made?.level ?? this.options.level ?? this.parent.level }
-  set level (level: string) { this.logger.level = level }
-  fatal (...args: unknown[]): void { Reflect.apply(this.logger.fatal, this.logger, args) }
-  error (...args: unknown[]): void { Reflect.apply(this.logger.error, this.logger, args) }
-  warn (...args: unknown[]): void { Reflect.apply(this.logger.warn, this.logger, args) }
-  info (...args: unknown[]): void { Reflect.apply(this.logger.info, this.logger, args) }
-  debug (...args: unknown[]): void { Reflect.apply(this.logger.debug, this.logger, args) }
-  trace (...args: unknown[]): void { Reflect.apply(this.logger.trace, this.logger, args) }
-  silent (...args: unknown[]): void { Reflect.apply(this.logger.silent, this.logger, args) }
-  child (bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger { return this.logger.child(bindings, options) }
-}
-
-/** Levels at which the info-level request line is written. */
-const INFO_ENABLED = new Set(['info', 'debug', 'trace'])
-
 export async function buildApp (options: BuildOptions = {}): Promise<FastifyInstance> {
   const config = resolveConfig(options)
   const newSid = options.newSid ?? defaultNewSid
@@ -177,17 +99,18 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     frameworkErrors: frameworkErrorHandler,
     // Every response carries Twilio-Request-Id; the same id tags the request's log line.
     genReqId: () => newSid('RQ'),
+    // request.log's pino child is made only when something logs through it (DeferredChildLogger).
     ...(options.logger === undefined
       ? { childLoggerFactory: (parent: FastifyBaseLogger, bindings: Bindings, childOptions: ChildLoggerOptions) => new DeferredChildLogger(parent, bindings, childOptions) as unknown as FastifyBaseLogger }
       : {}),
     // Fastify's two lines per request are replaced by the single line logged in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
     schemaErrorFormatter: formatSchemaErrors,
-    // Schema compilation is most of the start-up work: Ajv's optimizing passes over the generated code,
-    // and compiling the JSON Schema meta-schema to check each route schema against it. The validators run
-    // no slower for these small schemas without the passes, and a malformed keyword still fails the start
-    // (Ajv's strict mode); schema shapes are covered by the tests.
-    ajv: { customOptions: { code: { optimize: false }, validateSchema: false } },
+    // Schema compilation was the largest part of start-up (cold start). Ajv's optimizing passes over the
+    // generated code and its check of each route schema against the JSON Schema meta-schema are turned
+    // off (the validators run no slower for these small schemas; Ajv's strict mode still rejects an
+    // unknown keyword), and each route schema is compiled when the route first validates a request.
+    ajv: { customOptions: { code: { optimize: false }, validateSchema: false }, onCreate: compileOnFirstUse },
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 }
   })
   app.decorate('emulator', context)
