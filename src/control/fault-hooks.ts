@@ -5,6 +5,7 @@ import type { EmulatorContext } from '../context.js'
 import { requestPath, TwilioApiError } from '../errors.js'
 import type { AttemptFault } from '../events/attempt-hook.js'
 import type { Fault } from './faults.js'
+import { paramsJson } from './journal.js'
 
 function errorOf (fault: Fault): TwilioApiError | undefined {
   const { status, code, message, retryAfter } = fault.spec
@@ -22,7 +23,7 @@ function dropConnection (request: FastifyRequest, reply: FastifyReply, context: 
       method: request.method,
       url: request.url,
       route: request.routeOptions.url,
-      query: request.query,
+      query: paramsJson(request.query),
       params: undefined,
       status: 0,
       errorCode: 0

@@ -2,6 +2,7 @@
 // pushes references to what Fastify already parsed; no header is read, so credentials never get in.
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onResponseHookHandler, RouteOptions } from 'fastify'
 import type { EmulatorContext } from '../context.js'
+import { paramsJson } from './journal.js'
 
 function hooksOf (hooks: RouteOptions['onResponse']): onResponseHookHandler[] {
   if (hooks === undefined) return []
@@ -24,8 +25,8 @@ export function recordApiRequests (api: FastifyInstance, context: EmulatorContex
           method: request.method,
           url: request.url,
           route,
-          query: request.query,
-          params: request.body,
+          query: paramsJson(request.query),
+          params: paramsJson(request.body),
           status: reply.statusCode,
           errorCode: reply.twilioErrorCode
         })

@@ -64,7 +64,9 @@ function matches (filter: JournalFilter, entry: JournalEntry): boolean {
     (filter.until === undefined || entry.time < filter.until)
 }
 
-function objectOrEmpty (value: unknown): Record<string, unknown> {
+function objectOrEmpty (json: string | undefined): Record<string, unknown> {
+  if (json === undefined) return {}
+  const value: unknown = JSON.parse(json)
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : {}
 }
 

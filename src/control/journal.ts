@@ -1,6 +1,8 @@
 // The request journal: per account, the last N API requests in a ring buffer, so recording is a
-// constant-time push on the request path and memory stays bounded. Entries hold references to what
-// Fastify already parsed (query, form body); nothing is copied or derived until someone reads them.
+// constant-time push on the request path and memory stays bounded. The parsed query and form body are
+// kept as one JSON string each: a kept entry outlives young-generation collections, and a flat string
+// costs the old-generation collector nothing to trace, where the parsed objects did (measured: most of
+// the journal's share of the p99 latency in npm run bench).
 
 export interface JournalEntry {
   /** Epoch milliseconds when the response was sent (or the connection dropped). */
@@ -10,9 +12,10 @@ export interface JournalEntry {
   url: string
   /** The matched route pattern (request.routeOptions.url), for the operation name. */
   route: string | undefined
-  query: unknown
-  /** The parsed form body (undefined for requests without one). */
-  params: unknown
+  /** The parsed query as JSON, or undefined when there was none. */
+  query: string | undefined
+  /** The parsed form body as JSON (undefined for requests without one). */
+  params: string | undefined
   /** HTTP status sent; 0 when the connection was dropped by a fault. */
   status: number
   /** Twilio error code of an error response; 0 for successes. */
@@ -47,6 +50,13 @@ export interface JournalSnapshot {
   entries: JournalEntry[]
   /** Older entries dropped to keep the journal within its limit. */
   dropped: number
+}
+
+/** A parsed query or form body as JSON, for a journal entry; undefined when empty or not an object. */
+export function paramsJson (value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  for (const _key in value) return JSON.stringify(value)
+  return undefined
 }
 
 export class RequestJournal {
