@@ -6,7 +6,7 @@ import type { FactorType, VerifyEventType } from '../events/event.js'
 import type { toDeliveryResource, toEventResource } from '../events/resource.js'
 import type { Fixtures } from '../fixtures.js'
 import type { FaultView } from './fault-routes.js'
-import type { FaultTarget } from './faults.js'
+import type { FaultSpec } from './faults.js'
 import type { JournaledRequest } from './journal-routes.js'
 import type { Operation } from './operations.js'
 
@@ -18,27 +18,8 @@ export class EmulatorControlError extends Error {
   }
 }
 
-export interface FaultOptions {
-  /** 'api' (default) or 'delivery'. */
-  target?: FaultTarget
-  method?: string
-  /** Exact path, or a pattern: `*` within one segment, `**` across segments. */
-  path?: string
-  operation?: Operation
-  eventType?: VerifyEventType
-  serviceSid?: string
-  webhookSid?: string
-  status?: number
-  code?: number
-  message?: string
-  retryAfter?: number
-  delayMs?: number
-  drop?: boolean
-  duplicate?: boolean
-  times?: number
-  probability?: number
-  seed?: number
-}
+/** A fault as POST /__emulator/faults takes it (camelCase); `target` defaults to 'api', `times` to 1. */
+export type FaultOptions = Partial<FaultSpec>
 
 export interface RequestFilter {
   method?: string
