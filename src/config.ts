@@ -23,6 +23,8 @@ export interface Config {
   deliveryBackoffMs: number
   /** Most delivery attempts in flight at once; the rest wait in a queue. */
   deliveryConcurrency: number
+  /** Most deliveries waiting or in flight at once; an event's deliveries beyond it are cancelled. */
+  deliveryQueueLimit: number
   /** Most deliveries kept in the log per account; the oldest are dropped first. */
   deliveryLogLimit: number
   /** Path of a JSON seed file (accounts, services, webhooks) loaded at start. */
@@ -203,6 +205,14 @@ export const SETTINGS = [
     default: 64,
     describe: 'Most event deliveries in flight at once; more wait in a queue',
     parse: integerIn(1, 10_000)
+  }),
+  setting({
+    key: 'deliveryQueueLimit',
+    env: 'DELIVERY_QUEUE_LIMIT',
+    flag: '--delivery-queue-limit',
+    default: 100_000,
+    describe: 'Most event deliveries waiting or in flight at once; more are cancelled (bounds memory)',
+    parse: integerIn(1, 10_000_000)
   }),
   setting({
     key: 'deliveryLogLimit',

@@ -24,6 +24,8 @@ export interface DispatcherSettings {
   /** Delay before retry n is backoffMs · 2^(n-1): 1000, 2000, 4000… */
   backoffMs: number
   concurrency: number
+  /** Most deliveries pending (queued, in flight or waiting for a retry); beyond it they are cancelled. */
+  queueLimit?: number
 }
 
 interface Job {
@@ -101,6 +103,7 @@ export class DeliveryDispatcher {
       records.push(record)
       const job: Job = { record, body: formBody(request.params), fault: null, hookError: null, timer: null, abort: null }
       if (this.closing) this.cancel(job, 'the emulator is shutting down')
+      else if (this.pending >= (this.settings.queueLimit ?? Infinity)) this.cancel(job, 'the delivery queue is full (DELIVERY_QUEUE_LIMIT)')
       else this.prepareAttempt(job)
     }
     this.schedulePump()
@@ -308,7 +311,8 @@ export function createDeliveries (config: Config, clock: Clock, newSid: SidGener
     timeoutMs: config.deliveryTimeoutMs,
     retries: config.deliveryRetries,
     backoffMs: config.deliveryBackoffMs,
-    concurrency: config.deliveryConcurrency
+    concurrency: config.deliveryConcurrency,
+    queueLimit: config.deliveryQueueLimit
   }
   return new DeliveryDispatcher(settings, new DeliveryLog(config.deliveryLogLimit), clock, newSid)
 }
