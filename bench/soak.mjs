@@ -193,16 +193,21 @@ async function createWebhook (service) {
   else if (res.status !== 400 && res.status !== 429) fail(`create answered ${res.status}`)
 }
 
+/** Deletes a webhook and keeps the model in step with the answer. */
+async function deleteWebhook (service, sid) {
+  startDelete(sid)
+  const res = await call('delete', 'DELETE', `/v2/Services/${service}/Webhooks/${sid}`)
+  if (res.status === 204) model.get(service).delete(sid)
+  else expectKnown('delete', service, sid, res)
+  endDelete(sid)
+}
+
 const operations = [
   [24, async () => {
     const service = pick(CRUD_SERVICES)
     if (model.get(service).size < TARGET_PER_SERVICE) return await createWebhook(service)
     const sid = someWebhook(service)
-    startDelete(sid)
-    const res = await call('delete', 'DELETE', `/v2/Services/${service}/Webhooks/${sid}`)
-    if (res.status === 204) model.get(service).delete(sid)
-    else expectKnown('delete', service, sid, res)
-    endDelete(sid)
+    await deleteWebhook(service, sid)
   }],
   [20, async () => {
     const service = pick(CRUD_SERVICES)
@@ -229,11 +234,7 @@ const operations = [
     const service = pick(CRUD_SERVICES)
     const sid = someWebhook(service)
     if (sid === undefined) return
-    startDelete(sid)
-    const res = await call('delete', 'DELETE', `/v2/Services/${service}/Webhooks/${sid}`)
-    if (res.status === 204) model.get(service).delete(sid)
-    else expectKnown('delete', service, sid, res)
-    endDelete(sid)
+    await deleteWebhook(service, sid)
   }],
   [6, async () => {
     await call('event', 'POST', '/__emulator/events', form([['ServiceSid', EVENTS_SERVICE], ['Type', pick(EVENT_TYPES)], ['EntityIdentity', `user-${Math.floor(random() * 1000)}`]]))

@@ -52,13 +52,13 @@ export async function authenticatedScope (app: FastifyInstance, context: Emulato
 // A callback hook, not an async one: it runs on every request and needs no promise.
 function normalizeBody (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const body = request.body
-  if (request.method !== 'POST' && request.method !== 'PUT') {
-    // nothing to normalize
-  } else if (body === undefined || body === null) {
-    request.body = Object.create(null)
-  } else if (typeof body === 'object') {
-    const form = body as Record<string, unknown>
-    for (const key of Object.keys(form)) if (form[key] === '') delete form[key]
+  if (request.method === 'POST' || request.method === 'PUT') {
+    if (body === undefined || body === null) {
+      request.body = Object.create(null)
+    } else if (typeof body === 'object') {
+      const form = body as Record<string, unknown>
+      for (const key of Object.keys(form)) if (form[key] === '') delete form[key]
+    }
   }
   done()
 }

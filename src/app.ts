@@ -41,16 +41,12 @@ export interface BuildOptions extends Partial<Config> {
   idleTimeoutMs?: number
 }
 
-function definedOnly<T extends object> (value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
-}
-
 export function resolveConfig (options: BuildOptions): Config {
   const picked: Partial<Config> = {}
   for (const key of Object.keys(DEFAULT_CONFIG) as Array<keyof Config>) {
     if (options[key] !== undefined) (picked as Record<string, unknown>)[key] = options[key]
   }
-  return { ...DEFAULT_CONFIG, ...definedOnly(picked) }
+  return { ...DEFAULT_CONFIG, ...picked }
 }
 
 /** Registers the fixtures' accounts and stores their services and webhooks. */
@@ -67,13 +63,14 @@ function applyFixtures (context: EmulatorContext, fixtures: Fixtures | undefined
 export async function buildApp (options: BuildOptions = {}): Promise<FastifyInstance> {
   const config = resolveConfig(options)
   const newSid = options.newSid ?? defaultNewSid
+  const clock = options.clock ?? systemClock
   const context: EmulatorContext = {
     config,
     accounts: new AccountRegistry([{ sid: config.accountSid, authToken: config.authToken }, ...(options.accounts ?? [])]),
     repository: options.repository ?? createMemoryRepository(),
-    clock: options.clock ?? systemClock,
+    clock,
     newSid,
-    deliveries: createDeliveries(config, options.clock ?? systemClock, newSid),
+    deliveries: createDeliveries(config, clock, newSid),
     fixtures: new Map(),
     journal: new RequestJournal(config.journalLimit),
     faults: new FaultRegistry(),

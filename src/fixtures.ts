@@ -91,6 +91,14 @@ class Checker {
     return text
   }
 
+  /** The `sid` field, matching `pattern` and not yet in `seen` (SIDs are unique across the file). */
+  sid (value: unknown, pattern: string, seen: Set<string>): string {
+    const sid = this.string(value, 'sid', pattern)
+    if (seen.has(sid)) this.fail(`duplicate SID ${sid}`)
+    seen.add(sid)
+    return sid
+  }
+
   array (value: unknown, field: string): unknown[] {
     if (!Array.isArray(value)) this.fail(`"${field}" must be an array`)
     return value
@@ -100,9 +108,7 @@ class Checker {
 function parseWebhook (value: unknown, where: string, seen: Set<string>): WebhookFixture {
   const c = new Checker(where)
   const w = c.object(value, WEBHOOK_KEYS)
-  const sid = c.string(w.sid, 'sid', SID_PATTERNS.webhook)
-  if (seen.has(sid)) c.fail(`duplicate SID ${sid}`)
-  seen.add(sid)
+  const sid = c.sid(w.sid, SID_PATTERNS.webhook, seen)
   const eventTypes = c.array(w.event_types, 'event_types')
   if (eventTypes.length === 0) c.fail('"event_types" must not be empty')
   const webhookUrl = c.string(w.webhook_url, 'webhook_url')
@@ -151,9 +157,7 @@ function checkSettings (c: Checker, s: Json): void {
 function parseService (value: unknown, where: string, seen: Set<string>): ServiceFixture {
   const c = new Checker(where)
   const s = c.object(value, SERVICE_KEYS)
-  const sid = c.string(s.sid, 'sid', SID_PATTERNS.service)
-  if (seen.has(sid)) c.fail(`duplicate SID ${sid}`)
-  seen.add(sid)
+  c.sid(s.sid, SID_PATTERNS.service, seen)
   c.string(s.friendly_name, 'friendly_name')
   checkSettings(c, s)
   if (s.date_created !== undefined) c.date(s.date_created, 'date_created')
@@ -165,17 +169,13 @@ function parseService (value: unknown, where: string, seen: Set<string>): Servic
 function parseAccount (value: unknown, where: string, seen: Set<string>): AccountFixture {
   const c = new Checker(where)
   const a = c.object(value, ACCOUNT_KEYS)
-  const sid = c.string(a.sid, 'sid', SID_PATTERNS.account)
-  if (seen.has(sid)) c.fail(`duplicate SID ${sid}`)
-  seen.add(sid)
+  const sid = c.sid(a.sid, SID_PATTERNS.account, seen)
   const apiKeys = a.api_keys === undefined
     ? []
     : c.array(a.api_keys, 'api_keys').map((k, i) => {
       const kc = new Checker(`${where}.api_keys[${i}]`)
       const key = kc.object(k, new Set(['sid', 'secret']))
-      const keySid = kc.string(key.sid, 'sid', SID_PATTERNS.apiKey)
-      if (seen.has(keySid)) kc.fail(`duplicate SID ${keySid}`)
-      seen.add(keySid)
+      const keySid = kc.sid(key.sid, SID_PATTERNS.apiKey, seen)
       return { sid: keySid, secret: kc.string(key.secret, 'secret') }
     })
   const services = a.services === undefined ? [] : c.array(a.services, 'services').map((s, i) => parseService(s, `${where}.services[${i}]`, seen))

@@ -1,4 +1,6 @@
 // Shared test helpers: a fresh app per test, credentials, form encoding, spec validation.
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type BuildOptions } from '../src/app.js'
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../src/config.js'
@@ -37,4 +39,23 @@ export function fixedClock (start = Date.UTC(2026, 10, 28, 10, 0, 0)): { clock: 
 export function sequentialSids (): (prefix: string) => string {
   let n = 0
   return (prefix) => prefix + (++n).toString(16).padStart(32, '0')
+}
+
+/**
+ * Listens on 127.0.0.1, a free port; closed (open connections included) when the test ends or when
+ * `close` is called, whichever comes first.
+ */
+export async function listenOnLoopback (t: Teardown, server: Server): Promise<{ url: (path?: string) => string, close: () => Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  let closed: Promise<void> | undefined
+  const close = async (): Promise<void> => {
+    closed ??= new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    })
+    await closed
+  }
+  t.teardown(close)
+  return { url: (path = '/hook') => `http://127.0.0.1:${port}${path}`, close }
 }

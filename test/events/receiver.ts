@@ -3,7 +3,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { basicAuth, form, FORM, SERVICE_SID } from '../helper.js'
+import { basicAuth, form, FORM, listenOnLoopback, SERVICE_SID } from '../helper.js'
 
 export interface ReceivedRequest {
   method: string
@@ -65,21 +65,10 @@ export async function startReceiver (t: Teardown, answer: (request: ReceivedRequ
       res.end(reply.body ?? 'ok')
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-
-  let closed: Promise<void> | undefined
-  const close = async (): Promise<void> => {
-    closed ??= new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    })
-    await closed
-  }
-  t.teardown(close)
+  const { url, close } = await listenOnLoopback(t, server)
 
   return {
-    url: (path = '/hook') => `http://127.0.0.1:${port}${path}`,
+    url,
     requests,
     received: async (count) => {
       if (requests.length < count) await new Promise<void>((resolve) => waits.push({ count, resolve }))

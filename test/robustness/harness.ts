@@ -1,7 +1,7 @@
 // Shared by the robustness tests: the Twilio error-envelope check, prototype-pollution snapshots, the
 // fast-check run settings, the route list of a built app and hostile-input generators.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenOnLoopback } from '../helper.js'
 import fc from 'fast-check'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 
@@ -186,19 +186,9 @@ export async function startCountingReceiver (
     req.resume()
     req.on('end', () => answer(req, res))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  let closed: Promise<void> | undefined
-  const close = async (): Promise<void> => {
-    closed ??= new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    })
-    await closed
-  }
-  t.teardown(close)
+  const { url, close } = await listenOnLoopback(t, server)
   return {
-    url: (path = '/hook') => `http://127.0.0.1:${port}${path}`,
+    url,
     get received () { return state.received },
     get maxConcurrent () { return state.maxConcurrent },
     close
