@@ -117,15 +117,10 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
 
   let closing = false
   app.addHook('preClose', async () => { closing = true })
-  // This hook, onSend and onResponse run on every request: callback hooks cost no promise and no microtask.
+  // This hook and onResponse run on every request: callback hooks cost no promise and no microtask.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('Twilio-Request-Id', request.id)
     done(closing ? shuttingDown() : undefined)
-  })
-  // Twilio answers `Content-Type: application/json`, without the charset Fastify appends.
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json')
-    done(null, payload)
   })
   // One log line per request (no headers, so no credentials).
   app.addHook('onResponse', (request, reply, done) => {

@@ -2,6 +2,7 @@
 // Never add both `type` and `title` keys: twilio-node would then throw TwilioServiceException
 // instead of RestException.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { sendJson } from './json.js'
 
 export interface TwilioErrorBody {
   code: number
@@ -118,10 +119,7 @@ export function sendTwilioError (reply: FastifyReply, error: TwilioApiError): Fa
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
   // Read by the request journal; sending is the one place every error passes through.
   reply.twilioErrorCode = error.twilioCode
-  return reply
-    .code(error.statusCode)
-    .type('application/json')
-    .send(twilioErrorBody(error.statusCode, error.twilioCode, error.message))
+  return sendJson(reply.code(error.statusCode), twilioErrorBody(error.statusCode, error.twilioCode, error.message))
 }
 
 export function errorHandler (err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -141,8 +139,5 @@ export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): 
  */
 export function frameworkErrorHandler (_err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const error = notFound(requestPath(request))
-  // Sent as bytes: Fastify adds a charset to JSON it serializes, and the onSend hook that removes it
-  // does not run here either.
-  reply.header('Twilio-Request-Id', request.id).code(error.statusCode).type('application/json')
-    .send(Buffer.from(JSON.stringify(twilioErrorBody(error.statusCode, error.twilioCode, error.message))))
+  sendJson(reply.header('Twilio-Request-Id', request.id).code(error.statusCode), twilioErrorBody(error.statusCode, error.twilioCode, error.message))
 }

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os'
 import pino, { type Bindings, type ChildLoggerOptions } from 'pino'
 import type { FastifyBaseLogger } from 'fastify'
+import { jsonString } from './json.js'
 
 export interface LineDestination { write: (line: string) => void }
 let stdoutDestination: LineDestination | undefined
@@ -57,11 +58,6 @@ export function requestLineWriter (destination: LineDestination): RequestLineWri
   }
 }
 
-// What JSON.stringify would escape in a string (as pino checks before quoting a value as it is).
-const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/
-function jsonString (value: string): string {
-  return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : '"' + value + '"'
-}
 
 /**
  * request.log under the default logger: the pino child bound to the request's reqId is made on first use

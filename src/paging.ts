@@ -75,15 +75,3 @@ export function listMeta (listUrl: string, key: string, request: PageRequest, re
   }
 }
 
-export const listMetaSchema = {
-  type: 'object',
-  properties: {
-    page: { type: 'integer' },
-    page_size: { type: 'integer' },
-    first_page_url: { type: 'string' },
-    previous_page_url: { type: ['string', 'null'] },
-    url: { type: 'string' },
-    next_page_url: { type: ['string', 'null'] },
-    key: { type: 'string' }
-  }
-} as const

@@ -7,6 +7,7 @@ import { parseFaultSpec } from './fault-params.js'
 import { Fault, type FaultTarget } from './faults.js'
 import type { Operation } from './operations.js'
 import { expectNoParameters } from './params.js'
+import { sendJson } from '../json.js'
 
 /** A fault as the control API shows it (null for what it does not set). */
 export interface FaultView {
@@ -75,12 +76,12 @@ export async function faultRoutes (app: FastifyInstance, { context }: { context:
   app.post('/faults', async (request, reply) => {
     const fault = new Fault(context.newSid('FI'), parseFaultSpec(request.query, request.body), context.clock())
     faults.add(request.accountSid, fault)
-    return reply.code(201).type('application/json').send(toFaultView(fault))
+    return sendJson(reply.code(201), toFaultView(fault))
   })
 
   app.get('/faults', async (request, reply) => {
     expectNoParameters(request.query)
-    return reply.type('application/json').send({ faults: faults.list(request.accountSid).map(toFaultView) })
+    return sendJson(reply, { faults: faults.list(request.accountSid).map(toFaultView) })
   })
 
   app.delete('/faults', async (request, reply) => {

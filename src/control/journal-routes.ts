@@ -5,6 +5,7 @@ import type { EmulatorContext } from '../context.js'
 import type { JournalEntry } from './journal.js'
 import { OPERATIONS, operationOf, type Operation } from './operations.js'
 import { badParameter, ControlParams, expectNoParameters } from './params.js'
+import { sendJson } from '../json.js'
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
@@ -91,7 +92,7 @@ export async function journalRoutes (app: FastifyInstance, { context }: { contex
     const filter = parseFilter(request.query)
     const { entries, dropped } = journal.snapshot(request.accountSid)
     const requests = entries.filter((entry) => matches(filter, entry)).map(toJournaledRequest)
-    return reply.type('application/json').send({ requests, dropped, limit: journal.limit })
+    return sendJson(reply, { requests, dropped, limit: journal.limit })
   })
 
   app.delete('/requests', async (request, reply) => {

@@ -6,6 +6,7 @@ import type { EmulatorContext } from '../context.js'
 import { requireAdminToken } from './admin-token.js'
 import { ControlParams } from './params.js'
 import { resetAccount, resetAllAccounts } from './reset.js'
+import { sendJson } from '../json.js'
 
 export const RESET_SCOPES = ['account', 'all'] as const
 
@@ -16,10 +17,10 @@ export async function resetRoutes (app: FastifyInstance, { context }: { context:
     if (scope === 'all') {
       requireAdminToken(request, context.config, 'Scope=all')
       const accounts = resetAllAccounts(context)
-      return reply.type('application/json').send({ scope, accounts })
+      return sendJson(reply, { scope, accounts })
     }
     resetAccount(context, request.accountSid)
-    return reply.type('application/json').send({ scope, accounts: [request.accountSid] })
+    return sendJson(reply, { scope, accounts: [request.accountSid] })
   })
 
   rejectOtherMethods(app, '/reset', ['POST'])

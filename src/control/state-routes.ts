@@ -7,6 +7,7 @@ import { TwilioApiError } from '../errors.js'
 import { FixtureError } from '../fixtures.js'
 import { expectNoParameters } from './params.js'
 import { exportState, parseState, replaceState } from './state.js'
+import { sendJson } from '../json.js'
 
 function invalidState (err: unknown): unknown {
   return err instanceof FixtureError ? new TwilioApiError(400, 20001, `Invalid state: ${err.message}`) : err
@@ -15,7 +16,7 @@ function invalidState (err: unknown): unknown {
 export async function stateRoutes (app: FastifyInstance, { context }: { context: EmulatorContext }): Promise<void> {
   app.get('/state', async (request, reply) => {
     expectNoParameters(request.query)
-    return reply.type('application/json').send(exportState(context, [request.accountSid]))
+    return sendJson(reply, exportState(context, [request.accountSid]))
   })
 
   app.put('/state', async (request, reply) => {
@@ -29,7 +30,7 @@ export async function stateRoutes (app: FastifyInstance, { context }: { context:
     } catch (err) {
       throw invalidState(err)
     }
-    return reply.type('application/json').send(exportState(context, [request.accountSid]))
+    return sendJson(reply, exportState(context, [request.accountSid]))
   })
 
   rejectOtherMethods(app, '/state', ['GET', 'PUT'])

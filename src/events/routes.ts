@@ -14,6 +14,7 @@ import type { VerifyEventType } from './event.js'
 import { toDeliveryResource, toEventResource } from './resource.js'
 import { DEFAULT_WAIT_MS, deliveryQuery, triggerBody } from './schemas.js'
 import { eventFromForm, type TriggerForm } from './trigger.js'
+import { sendJson } from '../json.js'
 
 interface DeliveryQuery {
   ServiceSid?: string
@@ -44,7 +45,7 @@ export async function eventRoutes (app: FastifyInstance, { context }: { context:
     // Another account's Service is 404, as on Twilio; an unknown one (outside strict mode) has no webhooks.
     const scope = serviceScope(context, account.sid, form.ServiceSid, `/v2/Services/${form.ServiceSid}`, false)
     const records = deliveries.dispatch(event, context.repository.listWebhooks(scope), account.authToken)
-    return reply.code(201).type('application/json').send(toEventResource(event, records))
+    return sendJson(reply.code(201), toEventResource(event, records))
   })
 
   app.get<{ Querystring: DeliveryQuery }>('/deliveries', { schema: { querystring: deliveryQuery } }, async (request, reply) => {
@@ -69,7 +70,7 @@ export async function eventRoutes (app: FastifyInstance, { context }: { context:
       if (outcome.kind === 'ended' && outcome.reason === 'closing') throw shuttingDown()
     }
     const { deliveries: records, dropped } = deliveries.log.list(request.accountSid, filter)
-    return reply.type('application/json').send({ deliveries: records.map(toDeliveryResource), dropped })
+    return sendJson(reply, { deliveries: records.map(toDeliveryResource), dropped })
   })
 
   rejectOtherMethods(app, '/events', ['POST'])

@@ -11,6 +11,7 @@ import type { ServiceRecord } from '../store/records.js'
 import { applyServiceParameters, createServiceBody, updateServiceBody } from './parameters.js'
 import { servicesUrl, toServiceResource } from './resource.js'
 import { defaultServiceSettings } from './settings.js'
+import { sendJson } from '../json.js'
 
 interface InstanceParams { Sid: string }
 type ServiceForm = Record<string, unknown> & { FriendlyName?: string }
@@ -37,7 +38,7 @@ export async function serviceRoutes (app: FastifyInstance, { context }: { contex
     if (request.body['Totp.Issuer'] === undefined) settings.totp.issuer = settings.friendly_name
     const service = repository.createService({ sid: context.newSid('VA'), accountSid: request.accountSid, settings, now: now() })
     if (service === undefined) throw new Error('generated a Service SID that already exists')
-    return reply.code(201).type('application/json').send(toServiceResource(service, baseUrlOf(request, config)))
+    return sendJson(reply.code(201), toServiceResource(service, baseUrlOf(request, config)))
   })
 
   app.get<{ Querystring: PageQuery }>('/Services', {
@@ -46,14 +47,14 @@ export async function serviceRoutes (app: FastifyInstance, { context }: { contex
     const pageRequest = parsePageQuery(request.query)
     const page = repository.pageServices(request.accountSid, pageRequest.cursor, pageRequest.pageSize)
     const baseUrl = baseUrlOf(request, config)
-    return reply.type('application/json').send({
+    return sendJson(reply, {
       services: page.records.map((record) => toServiceResource(record, baseUrl)),
       meta: listMeta(servicesUrl(baseUrl), 'services', pageRequest, page)
     })
   })
 
   app.get<{ Params: InstanceParams }>('/Services/:Sid', { schema: { params: instanceParams } }, async (request, reply) => {
-    return reply.type('application/json').send(toServiceResource(find(request), baseUrlOf(request, config)))
+    return sendJson(reply, toServiceResource(find(request), baseUrlOf(request, config)))
   })
 
   app.post<{ Params: InstanceParams, Body: ServiceForm }>('/Services/:Sid', {
@@ -63,7 +64,7 @@ export async function serviceRoutes (app: FastifyInstance, { context }: { contex
     const settings = applyServiceParameters(service.settings, request.body)
     const updated = repository.updateService(request.accountSid, service.sid, settings, now())
     if (updated === undefined) throw notFound(requestPath(request))
-    return reply.type('application/json').send(toServiceResource(updated, baseUrlOf(request, config)))
+    return sendJson(reply, toServiceResource(updated, baseUrlOf(request, config)))
   })
 
   app.delete<{ Params: InstanceParams }>('/Services/:Sid', { schema: { params: instanceParams } }, async (request, reply) => {

@@ -8,9 +8,10 @@ import { invalidParameter, notFound, requestPath } from '../errors.js'
 import { listMeta, parsePageQuery, type PageQuery } from '../paging.js'
 import { serviceScope } from '../services/resolve.js'
 import type { EventType, ServiceScope, WebhookFields, WebhookStatus, WebhookVersion } from '../store/records.js'
-import { toWebhookResource, webhooksUrl } from './resource.js'
+import { sendJson } from '../json.js'
+import { webhookJson, webhookPageJson, webhooksUrl } from './resource.js'
 import { isWebhookUrl } from './url.js'
-import { createBody, instanceParams, listParams, pageQuerySchema, updateBody, webhookList, webhookResource } from './schemas.js'
+import { createBody, instanceParams, listParams, pageQuerySchema, updateBody } from './schemas.js'
 
 interface ListParams { ServiceSid: string }
 interface InstanceParams extends ListParams { Sid: string }
@@ -46,10 +47,9 @@ export async function webhookRoutes (app: FastifyInstance, { context }: { contex
   }
 
   // The hot handlers are synchronous (no promise per request; a throw still reaches the error handler)
-  // and leave the content type to Fastify's JSON default, which the app's onSend hook trims to Twilio's
-  // `application/json` (setting it here only made Fastify parse it again).
+  // and answer with JSON text written by webhookJson (no response schemas to serialize through).
   app.post<{ Params: ListParams, Body: WebhookForm }>(LIST_URL, {
-    schema: { params: listParams, body: createBody, response: { 201: webhookResource } }
+    schema: { params: listParams, body: createBody }
   }, (request, reply) => {
     // The schema requires FriendlyName, EventTypes and WebhookUrl and fills in Status and Version, so the
     // new webhook is built field by field (one object shape) rather than spread from changesFrom's.
@@ -66,38 +66,35 @@ export async function webhookRoutes (app: FastifyInstance, { context }: { contex
       version: form.Version
     })
     if (record === undefined) throw notFound(requestPath(request))
-    reply.code(201).send(toWebhookResource(record, baseUrlOf(request, config)))
+    sendJson(reply.code(201), webhookJson(record, baseUrlOf(request, config)))
   })
 
   app.get<{ Params: ListParams, Querystring: PageQuery }>(LIST_URL, {
-    schema: { params: listParams, querystring: pageQuerySchema, response: { 200: webhookList } }
+    schema: { params: listParams, querystring: pageQuerySchema }
   }, (request, reply) => {
     const pageRequest = parsePageQuery(request.query)
     const scope = scopeOf(request)
     const page = repository.pageWebhooks(scope, pageRequest.cursor, pageRequest.pageSize)
     const baseUrl = baseUrlOf(request, config)
-    reply.send({
-      webhooks: page.records.map((record) => toWebhookResource(record, baseUrl)),
-      meta: listMeta(webhooksUrl(baseUrl, scope.serviceSid), 'webhooks', pageRequest, page)
-    })
+    sendJson(reply, webhookPageJson(page.records, baseUrl, listMeta(webhooksUrl(baseUrl, scope.serviceSid), 'webhooks', pageRequest, page)))
   })
 
   app.get<{ Params: InstanceParams }>(INSTANCE_URL, {
-    schema: { params: instanceParams, response: { 200: webhookResource } }
+    schema: { params: instanceParams }
   }, (request, reply) => {
     const record = repository.getWebhook(scopeOf(request), request.params.Sid)
     if (record === undefined) throw notFound(requestPath(request))
-    reply.send(toWebhookResource(record, baseUrlOf(request, config)))
+    sendJson(reply, webhookJson(record, baseUrlOf(request, config)))
   })
 
   app.post<{ Params: InstanceParams, Body: WebhookForm }>(INSTANCE_URL, {
-    schema: { params: instanceParams, body: updateBody, response: { 200: webhookResource } }
+    schema: { params: instanceParams, body: updateBody }
   }, async (request, reply) => {
     const scope = scopeOf(request)
     const changes = changesFrom(request.body)
     const record = repository.updateWebhook(scope, request.params.Sid, changes, now())
     if (record === undefined) throw notFound(requestPath(request))
-    return reply.type('application/json').send(toWebhookResource(record, baseUrlOf(request, config)))
+    return sendJson(reply, webhookJson(record, baseUrlOf(request, config)))
   })
 
   app.delete<{ Params: InstanceParams }>(INSTANCE_URL, {
