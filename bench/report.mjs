@@ -41,7 +41,8 @@ export function markdown (results) {
     rows.push(`| ${name} | p50 latency (ms) | ${r.baseline.p50.toFixed(3)} | ${r.emulator.p50.toFixed(3)} | ${r.p50Ratio.toFixed(2)} | |`)
     rows.push(`| ${name} | p99 latency (ms) | ${r.baseline.p99.toFixed(3)} | ${r.emulator.p99.toFixed(3)} | ${r.p99Ratio.toFixed(2)} | ≤ ${TARGETS.p99Ratio} |`)
     const cpu = (v) => (typeof v !== 'number' || Number.isNaN(v) ? '–' : v.toFixed(0))
-    rows.push(`| ${name} | server CPU per request (µs) | ${cpu(r.baseline.serverCpuUsPerRequest)} | ${cpu(r.emulator.serverCpuUsPerRequest)} | ${cpu(r.emulator.serverCpuUsPerRequest) === '–' || cpu(r.baseline.serverCpuUsPerRequest) === '–' ? '–' : (r.emulator.serverCpuUsPerRequest / r.baseline.serverCpuUsPerRequest).toFixed(2)} | |`)
+    const cpuRatio = typeof r.cpuRatio !== 'number' || Number.isNaN(r.cpuRatio) ? '–' : r.cpuRatio.toFixed(2)
+    rows.push(`| ${name} | server CPU per request (µs) | ${cpu(r.baseline.serverCpuUsPerRequest)} | ${cpu(r.emulator.serverCpuUsPerRequest)} | ${cpuRatio} | |`)
   }
   const c = results.coldStart
   if (c !== undefined) rows.push(`| cold start | spawn → first 201, median of ${c.runs} (ms) | ${c.baselineMs} | ${c.emulatorMs} | ${c.ratio.toFixed(2)} | ≤ ${TARGETS.coldRatio} |`)

@@ -2,7 +2,7 @@
 // Cases: create/fetch/list throughput and latency (autocannon, alternating rounds), cold start, memory per
 // stored webhook, deep paging, delivery throughput. Prints a markdown table and a pass/fail line per
 // target, and writes bench/results/latest.json. Every child process is killed at the end, even on error.
-// Knobs (environment): BENCH_ROUNDS (4), BENCH_DURATION seconds per round (5), BENCH_CONNECTIONS (10),
+// Knobs (environment): BENCH_ROUNDS (8), BENCH_DURATION seconds per round (3), BENCH_CONNECTIONS (10),
 // BENCH_COLD_RUNS (7), BENCH_WEBHOOKS (1000000), BENCH_ONLY (comma-separated: http,cold,memory,paging,delivery),
 // BENCH_LOG_LEVEL (the emulator's LOG_LEVEL; unset = its default, info), BENCH_EMULATOR_ENV (K=V,K=V: more
 // emulator settings). The default configuration is the point of the comparison; the knobs are for finding costs.
@@ -18,8 +18,8 @@ import { runMemory } from './memory.mjs'
 import { markdown, targetsOf } from './report.mjs'
 import { runPaging } from './paging.mjs'
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4)
-const DURATION = Number(process.env.BENCH_DURATION ?? 5)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8)
+const DURATION = Number(process.env.BENCH_DURATION ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7)
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 1_000_000)
@@ -93,7 +93,11 @@ async function httpCases () {
       for (const { port } of Object.values(servers)) await load({ ...c, port, connections: CONNECTIONS, duration: 2 })
       const rounds = { baseline: [], emulator: [] }
       for (let r = 0; r < ROUNDS; r++) {
-        for (const [who, { port, child }] of Object.entries(servers)) {
+        // The order alternates (baseline first, then emulator first), so that a drift of the machine's
+        // speed during a round weighs on both sides alike.
+        const order = r % 2 === 0 ? ['baseline', 'emulator'] : ['emulator', 'baseline']
+        for (const who of order) {
+          const { port, child } = servers[who]
           const m = await load({ ...c, port, pid: child.pid, connections: CONNECTIONS, duration: DURATION })
           rounds[who].push(m)
           log(`  ${c.name} round ${r + 1}/${ROUNDS} ${who.padEnd(8)} ${Math.round(m.rps)} req/s  p50 ${m.p50.toFixed(3)} ms  p99 ${m.p99.toFixed(3)} ms  server CPU ${m.serverCpuUs?.toFixed(0)} µs/req`)
@@ -109,13 +113,18 @@ async function httpCases () {
       })
       const b = summary(rounds.baseline)
       const e = summary(rounds.emulator)
+      // Each ratio is the median of the rounds' own ratios: the two servers of a round ran back to back,
+      // on the machine as it was then (a shared machine's speed changes by more than the differences
+      // measured here between rounds, less within one).
+      const pairedRatio = (key) => round(median(rounds.emulator.map((m, i) => m[key] / rounds.baseline[i][key])), 3)
       results[c.name] = {
         bodyBytes: sizes[c.name].emulator,
         baseline: b,
         emulator: e,
-        rpsRatio: round(e.rps / b.rps, 3),
-        p50Ratio: round(e.p50 / b.p50, 3),
-        p99Ratio: round(e.p99 / b.p99, 3)
+        rpsRatio: pairedRatio('rps'),
+        p50Ratio: pairedRatio('p50'),
+        p99Ratio: pairedRatio('p99'),
+        cpuRatio: pairedRatio('serverCpuUs')
       }
     }
     return results

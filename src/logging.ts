@@ -8,10 +8,16 @@ import { jsonString } from './json.js'
 export interface LineDestination { write: (line: string) => void }
 let stdoutDestination: LineDestination | undefined
 
+/** Longest a line waits before it is written. */
+const FLUSH_INTERVAL_MS = 20
+/** Pending lines are written at once when they reach this many characters. */
+const FLUSH_SIZE = 64 * 1024
+
 /**
- * The default log destination: stdout, with the lines of one turn of the event loop written together.
- * pino's default destination made one write(2) per request line; under load, the lines of the requests
- * answered in the same turn now leave in one write, and a lone line still leaves at the end of its turn
+ * The default log destination: stdout, with the lines of the last few milliseconds written together.
+ * pino's default destination made one write(2) per request line, and writing once per turn of the event
+ * loop still cost a write and a scheduled callback per request or two under load; now a line waits at
+ * most FLUSH_INTERVAL_MS (or until FLUSH_SIZE characters are pending) and leaves with its neighbours
  * (pino's asynchronous destination cost more CPU per line than the synchronous one, and its minLength
  * buffering would hold a lone line indefinitely). The lines still pending when the process exits
  * (process.exit included) are written synchronously then. One destination for every app of the process.
@@ -20,9 +26,10 @@ export function batchedStdout (): LineDestination {
   if (stdoutDestination !== undefined) return stdoutDestination
   const out = pino.destination({ dest: 1, sync: true })
   let pending = ''
-  let scheduled = false
+  let timer: NodeJS.Timeout | undefined
   const flush = (): void => {
-    scheduled = false
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
     if (pending === '') return
     const chunk = pending
     pending = ''
@@ -32,10 +39,8 @@ export function batchedStdout (): LineDestination {
   stdoutDestination = {
     write (line: string) {
       pending += line
-      if (!scheduled) {
-        scheduled = true
-        setImmediate(flush).unref()
-      }
+      if (pending.length >= FLUSH_SIZE) flush()
+      else if (timer === undefined) timer = setTimeout(flush, FLUSH_INTERVAL_MS).unref()
     }
   }
   return stdoutDestination

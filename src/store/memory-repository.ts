@@ -31,13 +31,27 @@ function canonical<T extends string> (value: T): T {
   return (CANONICAL.get(value) ?? value) as T
 }
 
+function sameItems (a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 export function createMemoryRepository (): Repository {
   const accounts = new Map<string, OrderedCollection<StoredService>>()
   const serviceOwners = new Map<string, string>()
   // One shared array per distinct list of event types: most webhooks use a handful of combinations.
   const eventTypeLists = new Map<string, readonly EventType[]>()
 
+  // Creates in a row mostly repeat their event types: the last list is compared before any lookup.
+  let lastShared: readonly EventType[] = Object.freeze([])
+
   function internEventTypes (types: readonly EventType[]): readonly EventType[] {
+    if (!sameItems(types, lastShared)) lastShared = lookUpEventTypes(types)
+    return lastShared
+  }
+
+  function lookUpEventTypes (types: readonly EventType[]): readonly EventType[] {
     const key = types.join(' ')
     let shared = eventTypeLists.get(key)
     if (shared === undefined) {

@@ -4,7 +4,7 @@
 // Only values a caller chooses freely are checked for characters to escape: SIDs, enum values and dates
 // match fixed patterns on every way in (requests, fixtures, state files).
 import { isoSeconds } from '../clock.js'
-import { jsonString } from '../json.js'
+import { jsonString, repeatingJsonString } from '../json.js'
 import type { ListMeta } from '../paging.js'
 import type { WebhookRecord } from '../store/records.js'
 
@@ -21,14 +21,29 @@ function eventTypesText (types: readonly string[]): string {
   return text
 }
 
+// Responses in a row share their origin and, mostly, their account.
+const accountSidJson = repeatingJsonString()
+let lastOrigin: string | undefined
+let lastOriginOpen = ''
+
+/** The opening of the `url` value: the origin's JSON without its closing quote. */
+function urlOpening (baseUrl: string): string {
+  if (baseUrl !== lastOrigin) {
+    lastOriginOpen = jsonString(baseUrl).slice(0, -1)
+    lastOrigin = baseUrl
+  }
+  return lastOriginOpen
+}
+
 export function webhooksUrl (baseUrl: string, serviceSid: string): string {
   return `${baseUrl}/v2/Services/${serviceSid}/Webhooks`
 }
 
 export function webhookJson (record: WebhookRecord, baseUrl: string): string {
-  return '{"url":' + jsonString(`${baseUrl}/v2/Services/${record.serviceSid}/Webhooks/${record.sid}`) +
-    ',"sid":"' + record.sid +
-    '","account_sid":' + jsonString(record.accountSid) +
+  // The path holds SIDs only: nothing to escape after the origin.
+  return '{"url":' + urlOpening(baseUrl) + '/v2/Services/' + record.serviceSid + '/Webhooks/' + record.sid +
+    '","sid":"' + record.sid +
+    '","account_sid":' + accountSidJson(record.accountSid) +
     ',"service_sid":"' + record.serviceSid +
     '","friendly_name":' + jsonString(record.friendlyName) +
     ',"event_types":' + eventTypesText(record.eventTypes) +
