@@ -1,4 +1,5 @@
 // buildApp: the whole emulator as a Fastify instance that is not listening yet.
+import type { EventEmitter } from 'node:events'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Bindings, ChildLoggerOptions } from 'pino'
 import { AccountRegistry, type Account } from './accounts.js'
@@ -122,12 +123,15 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     reply.header('Twilio-Request-Id', request.id)
     done(closing ? shuttingDown() : undefined)
   })
-  // One log line per request (no headers, so no credentials).
+  // One log line per request (no headers, so no credentials). Whether the default logger's level lets it
+  // through is read when the level changes, not per request.
+  let requestLines = INFO_ENABLED.has(app.log.level)
+  if (writeRequestLine !== undefined) (app.log as unknown as EventEmitter).on('level-change', () => { requestLines = INFO_ENABLED.has(app.log.level) })
   app.addHook('onResponse', (request, reply, done) => {
     const ms = Math.round(reply.elapsedTime * 100) / 100
     if (writeRequestLine === undefined) {
       request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms }, 'request')
-    } else if (INFO_ENABLED.has(app.log.level)) {
+    } else if (requestLines) {
       writeRequestLine(request.id, request.method, request.url, reply.statusCode, ms)
     }
     done()

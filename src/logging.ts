@@ -59,7 +59,9 @@ export type RequestLineWriter = (reqId: string, method: string, url: string, sta
 export function requestLineWriter (destination: LineDestination): RequestLineWriter {
   const bindings = `,"pid":${process.pid},"hostname":${JSON.stringify(hostname())},"reqId":`
   return (reqId, method, url, statusCode, ms) => {
-    destination.write('{"level":30,"time":' + Date.now() + bindings + jsonString(reqId) + ',"method":' + jsonString(method) + ',"url":' + jsonString(url) + ',"statusCode":' + statusCode + ',"ms":' + ms + ',"msg":"request"}\n')
+    // reqId is a generated SID (Fastify takes no request id from headers unless configured to) and the
+    // method an HTTP token (Node's parser accepts no other): neither can need escaping; the URL can.
+    destination.write('{"level":30,"time":' + Date.now() + bindings + '"' + reqId + '","method":"' + method + '","url":' + jsonString(url) + ',"statusCode":' + statusCode + ',"ms":' + ms + ',"msg":"request"}\n')
   }
 }
 

@@ -70,3 +70,22 @@ t.test('SIGTERM lets in-flight requests finish, then exits 0', async (t) => {
   t.equal(JSON.parse(body).friendly_name, 'inflight')
   t.same(await server.exited, { code: 0, signal: null })
 })
+
+t.test('the request line follows the default logger level as it is changed at run time', async (t) => {
+  // buildApp in a child process (its stdout is the log), through the built module.
+  const script = `
+    import { buildApp } from ${JSON.stringify(new URL('../dist/app.js', import.meta.url).href)}
+    const app = await buildApp({ port: 0 })
+    const get = (path) => app.inject({ method: 'GET', url: path })
+    await get('/__emulator/health?n=1')
+    app.log.level = 'warn'
+    await get('/__emulator/health?n=2')
+    app.log.level = 'debug'
+    await get('/__emulator/health?n=3')
+    await app.close()
+  `
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 })
+  t.equal(run.status, 0, run.stderr)
+  const urls = run.stdout.split('\n').filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l).url)
+  t.same(urls, ['/__emulator/health?n=1', '/__emulator/health?n=3'])
+})
