@@ -18,7 +18,8 @@ interface Credential {
   digest: Buffer
 }
 
-function digest (secret: string): Buffer {
+/** SHA-256 of a secret: equal-length values that timingSafeEqual can compare in constant time. */
+export function digest (secret: string): Buffer {
   return createHash('sha256').update(secret).digest()
 }
 

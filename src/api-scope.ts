@@ -63,13 +63,14 @@ function normalizeBody (request: FastifyRequest, _reply: FastifyReply, done: Hoo
   done()
 }
 
-const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+/** The HTTP methods the emulator knows: routed, rejected with 405, or named in control parameters. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const satisfies readonly HTTPMethods[]
 
 /** Answers 405/20004 for every method a known path does not support (after auth, as on Twilio). */
 export function rejectOtherMethods (app: FastifyInstance, url: string, allowed: readonly HTTPMethods[]): void {
   const supported = new Set<string>(allowed)
   if (supported.has('GET')) supported.add('HEAD')
-  const others = ALL_METHODS.filter((m) => !supported.has(m))
+  const others = HTTP_METHODS.filter((m) => !supported.has(m))
   const error = methodNotAllowed([...supported])
   app.route({
     method: others,

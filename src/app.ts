@@ -1,7 +1,6 @@
 // buildApp: the whole emulator as a Fastify instance that is not listening yet.
-import type { EventEmitter } from 'node:events'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import type { Bindings, ChildLoggerOptions } from 'pino'
+import type { Bindings, ChildLoggerOptions, Logger } from 'pino'
 import { AccountRegistry, type Account } from './accounts.js'
 import { authenticatedScope } from './api-scope.js'
 import { systemClock, toEpochSeconds, type Clock } from './clock.js'
@@ -19,7 +18,7 @@ import { accountOf, loadFixturesFile, seedAccount, type Fixtures } from './fixtu
 import { healthRoutes } from './health.js'
 import { compileOnFirstUse } from './lazy-validators.js'
 import { serverLimits } from './limits.js'
-import { batchedStdout, DeferredChildLogger, INFO_ENABLED, requestLineWriter } from './logging.js'
+import { batchedStdout, DeferredChildLogger, requestLineWriter } from './logging.js'
 import { newSid as defaultNewSid, type SidGenerator } from './sid.js'
 import { serviceRoutes } from './services/routes.js'
 import { createMemoryRepository } from './store/memory-repository.js'
@@ -125,8 +124,12 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
   })
   // One log line per request (no headers, so no credentials). Whether the default logger's level lets it
   // through is read when the level changes, not per request.
-  let requestLines = INFO_ENABLED.has(app.log.level)
-  if (writeRequestLine !== undefined) (app.log as unknown as EventEmitter).on('level-change', () => { requestLines = INFO_ENABLED.has(app.log.level) })
+  let requestLines = false
+  if (writeRequestLine !== undefined) {
+    const pinoLogger = app.log as unknown as Logger
+    requestLines = pinoLogger.isLevelEnabled('info')
+    pinoLogger.on('level-change', () => { requestLines = pinoLogger.isLevelEnabled('info') })
+  }
   app.addHook('onResponse', (request, reply, done) => {
     const ms = Math.round(reply.elapsedTime * 100) / 100
     if (writeRequestLine === undefined) {

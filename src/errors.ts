@@ -30,10 +30,14 @@ export function twilioErrorBody (status: number, code: number, message: string):
 }
 
 /** Path of the request without its query string, as Twilio quotes it in 20404 messages. */
-export function requestPath (request: FastifyRequest): string {
-  const url = request.url
+/** A URL's path: everything before its query string. */
+export function pathOf (url: string): string {
   const q = url.indexOf('?')
   return q === -1 ? url : url.slice(0, q)
+}
+
+export function requestPath (request: FastifyRequest): string {
+  return pathOf(request.url)
 }
 
 export function notFound (path: string): TwilioApiError {
@@ -138,6 +142,5 @@ export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): 
  * the Twilio-Request-Id header is set too.
  */
 export function frameworkErrorHandler (_err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const error = notFound(requestPath(request))
-  sendJson(reply.header('Twilio-Request-Id', request.id).code(error.statusCode), twilioErrorBody(error.statusCode, error.twilioCode, error.message))
+  sendTwilioError(reply.header('Twilio-Request-Id', request.id), notFound(requestPath(request)))
 }

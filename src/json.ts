@@ -10,18 +10,18 @@ export function jsonString (value: string): string {
 }
 
 /**
- * jsonString for a value that repeats from call to call (a response's origin, an account SID): the last
- * value and its JSON are remembered, so a repeat costs one comparison instead of a scan.
+ * `compute` for a value that repeats from call to call (a response's origin, an account SID): the last
+ * value and its result are remembered, so a repeat costs one comparison instead of a scan.
  */
-export function repeatingJsonString (): (value: string) => string {
+export function rememberingLast (compute: (value: string) => string): (value: string) => string {
   let last: string | undefined
-  let text = ''
+  let result = ''
   return (value) => {
     if (value !== last) {
-      text = jsonString(value)
+      result = compute(value)
       last = value
     }
-    return text
+    return result
   }
 }
 

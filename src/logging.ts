@@ -65,7 +65,6 @@ export function requestLineWriter (destination: LineDestination): RequestLineWri
   }
 }
 
-
 /**
  * request.log under the default logger: the pino child bound to the request's reqId is made on first use
  * (an error to log, a warning), not for every request; the per-request line above does not need it.
@@ -90,6 +89,3 @@ export class DeferredChildLogger {
   silent (...args: unknown[]): void { Reflect.apply(this.logger.silent, this.logger, args) }
   child (bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger { return this.logger.child(bindings, options) }
 }
-
-/** Levels at which the info-level request line is written. */
-export const INFO_ENABLED = new Set(['info', 'debug', 'trace'])

@@ -38,7 +38,8 @@ export const SID_PATTERNS = {
   webhook: '^YW[0-9a-fA-F]{32}$',
   apiKey: '^SK[0-9a-fA-F]{32}$',
   factor: '^YF[0-9a-fA-F]{32}$',
-  challenge: '^YC[0-9a-fA-F]{32}$'
+  challenge: '^YC[0-9a-fA-F]{32}$',
+  fault: '^FI[0-9a-fA-F]{32}$'
 } as const
 
 export const SERVICE_SID = new RegExp(SID_PATTERNS.service)

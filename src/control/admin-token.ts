@@ -1,15 +1,12 @@
 // The admin token (EMULATOR_ADMIN_TOKEN) lets a control request act on every account. It travels in its
 // own header, next to the caller's Basic auth, and is compared in constant time.
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
+import { digest } from '../accounts.js'
 import type { Config } from '../config.js'
 import { TwilioApiError } from '../errors.js'
 
 export const ADMIN_TOKEN_HEADER = 'x-emulator-admin-token'
-
-function digest (secret: string): Buffer {
-  return createHash('sha256').update(secret).digest()
-}
 
 /** Throws 403/20403 unless the request carries the configured admin token. */
 export function requireAdminToken (request: FastifyRequest, config: Config, action: string): void {

@@ -1,8 +1,8 @@
 // The typed, in-process face of the control routes, for Node test suites: each method calls the route
 // through app.inject (no socket), as the given account, so it behaves exactly as the HTTP API does.
 import type { FastifyInstance, InjectOptions } from 'fastify'
-import type { DeliveryStatus } from '../events/delivery-record.js'
 import type { FactorType, VerifyEventType } from '../events/event.js'
+import type { DeliveryFilter } from '../events/delivery-log.js'
 import type { toDeliveryResource, toEventResource } from '../events/resource.js'
 import type { Fixtures } from '../fixtures.js'
 import type { FaultView } from './fault-routes.js'
@@ -53,12 +53,7 @@ export interface EventOptions {
 export type TriggeredEvent = ReturnType<typeof toEventResource>
 export type Delivery = ReturnType<typeof toDeliveryResource>
 
-export interface DeliveryFilter {
-  serviceSid?: string
-  webhookSid?: string
-  type?: VerifyEventType
-  status?: DeliveryStatus
-}
+export type { DeliveryFilter }
 
 export interface DeliveryPage {
   deliveries: Delivery[]

@@ -5,7 +5,7 @@ import type { EmulatorContext } from '../context.js'
 import { requestPath, TwilioApiError } from '../errors.js'
 import type { AttemptFault } from '../events/attempt-hook.js'
 import type { Fault } from './faults.js'
-import { paramsJson } from './journal.js'
+import { recordRequest } from './journal-recorder.js'
 
 function errorOf (fault: Fault): TwilioApiError | undefined {
   const { status, code, message, retryAfter } = fault.spec
@@ -17,18 +17,8 @@ function errorOf (fault: Fault): TwilioApiError | undefined {
 /** Ends the exchange without an answer: the client sees the connection close (socket hang up / ECONNRESET). */
 function dropConnection (request: FastifyRequest, reply: FastifyReply, context: EmulatorContext): void {
   reply.hijack()
-  if (context.journal.enabled) {
-    context.journal.record(request.accountSid, {
-      time: context.clock(),
-      method: request.method,
-      url: request.url,
-      route: request.routeOptions.url,
-      query: paramsJson(request.query),
-      params: undefined,
-      status: 0,
-      errorCode: 0
-    })
-  }
+  // Status 0: no response was sent.
+  if (context.journal.enabled) recordRequest(context, request, request.routeOptions.url, undefined, 0, 0)
   // Destroys the socket (over HTTP); an in-process app.inject() call rejects instead.
   reply.raw.destroy()
 }
@@ -37,7 +27,8 @@ function dropConnection (request: FastifyRequest, reply: FastifyReply, context: 
 export function applyApiFaults (api: FastifyInstance, context: EmulatorContext): void {
   const { faults } = context
   api.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    if (!faults.hasApiFaults || request.accountSid === '') {
+    // A request that failed Basic auth never gets here: the auth hook ended it.
+    if (!faults.hasApiFaults) {
       done()
       return
     }

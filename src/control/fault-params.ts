@@ -2,7 +2,8 @@
 // ones that make no sense together, so a typo in a test setup fails loudly instead of injecting nothing.
 import { randomInt } from 'node:crypto'
 import { VERIFY_EVENT_TYPES } from '../events/event.js'
-import { SID_PATTERNS } from '../sid.js'
+import { HTTP_METHODS } from '../api-scope.js'
+import { SERVICE_SID, WEBHOOK_SID } from '../sid.js'
 import { FAULT_TARGETS, type FaultSpec } from './faults.js'
 import { OPERATIONS } from './operations.js'
 import { badParameter, ControlParams, missingControlParameter } from './params.js'
@@ -12,7 +13,6 @@ export const FAULT_PARAMETERS = [
   'Status', 'Code', 'Message', 'RetryAfter', 'DelayMs', 'Drop', 'Duplicate', 'Times', 'Probability', 'Seed'
 ] as const
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 const API_ONLY = ['Method', 'Path', 'Operation', 'Code', 'Message', 'RetryAfter'] as const
 const DELIVERY_ONLY = ['EventType', 'ServiceSid', 'WebhookSid', 'Duplicate'] as const
 
@@ -52,7 +52,7 @@ export function parseFaultSpec (query: unknown, body: unknown): FaultSpec {
     seed: p.integer('Seed', 0, 2 ** 32 - 1) ?? randomInt(2 ** 32 - 1)
   }
 
-  const method = p.oneOf('Method', METHODS, (raw) => raw.toUpperCase())
+  const method = p.oneOf('Method', HTTP_METHODS, (raw) => raw.toUpperCase())
   if (method !== undefined) spec.method = method
   const path = p.string('Path', 'a path starting with /, with * for one segment and ** for any')
   if (path !== undefined) {
@@ -65,12 +65,12 @@ export function parseFaultSpec (query: unknown, body: unknown): FaultSpec {
   if (eventType !== undefined) spec.eventType = eventType
   const serviceSid = p.string('ServiceSid', 'a Service SID (VA…)')
   if (serviceSid !== undefined) {
-    if (!new RegExp(SID_PATTERNS.service).test(serviceSid)) throw badParameter('ServiceSid', 'a Service SID (VA…)')
+    if (!SERVICE_SID.test(serviceSid)) throw badParameter('ServiceSid', 'a Service SID (VA…)')
     spec.serviceSid = serviceSid
   }
   const webhookSid = p.string('WebhookSid', 'a Webhook SID (YW…)')
   if (webhookSid !== undefined) {
-    if (!new RegExp(SID_PATTERNS.webhook).test(webhookSid)) throw badParameter('WebhookSid', 'a Webhook SID (YW…)')
+    if (!WEBHOOK_SID.test(webhookSid)) throw badParameter('WebhookSid', 'a Webhook SID (YW…)')
     spec.webhookSid = webhookSid
   }
   if (target === 'api' && method === undefined && path === undefined && operation === undefined) {

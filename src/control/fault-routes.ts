@@ -8,6 +8,7 @@ import { Fault, type FaultTarget } from './faults.js'
 import type { Operation } from './operations.js'
 import { expectNoParameters } from './params.js'
 import { sendJson } from '../json.js'
+import { SID_PATTERNS } from '../sid.js'
 
 /** A fault as the control API shows it (null for what it does not set). */
 export interface FaultView {
@@ -67,7 +68,7 @@ export function toFaultView (fault: Fault): FaultView {
 const instanceParams = {
   type: 'object',
   required: ['Id'],
-  properties: { Id: { type: 'string', pattern: '^FI[0-9a-fA-F]{32}$' } }
+  properties: { Id: { type: 'string', pattern: SID_PATTERNS.fault } }
 } as const
 
 export async function faultRoutes (app: FastifyInstance, { context }: { context: EmulatorContext }): Promise<void> {

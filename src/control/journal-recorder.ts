@@ -9,28 +9,30 @@ function hooksOf (hooks: RouteOptions['onResponse']): onResponseHookHandler[] {
   return (Array.isArray(hooks) ? hooks : [hooks]) as onResponseHookHandler[]
 }
 
+/** Files one API request, with its route pattern, form body and outcome, in the caller's journal. */
+export function recordRequest (context: EmulatorContext, request: FastifyRequest, route: string | undefined, body: unknown, status: number, errorCode: number): void {
+  context.journal.record(request.accountSid, {
+    time: context.clock(),
+    method: request.method,
+    url: request.url,
+    route,
+    query: paramsJson(request.query),
+    params: paramsJson(body),
+    status,
+    errorCode
+  })
+}
+
 /** Adds the recorder to every route registered in `api` from now on. */
 export function recordApiRequests (api: FastifyInstance, context: EmulatorContext): void {
-  const { journal, clock } = context
-  if (!journal.enabled) return
+  if (!context.journal.enabled) return
   // One hook per route, closing over its pattern: request.routeOptions builds a new object on every
   // read, which the request path should not pay for.
   api.addHook('onRoute', (routeOptions) => {
     const route = routeOptions.url
     const record = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
       // Failed authentication: no account to file it under.
-      if (request.accountSid !== '') {
-        journal.record(request.accountSid, {
-          time: clock(),
-          method: request.method,
-          url: request.url,
-          route,
-          query: paramsJson(request.query),
-          params: paramsJson(request.body),
-          status: reply.statusCode,
-          errorCode: reply.twilioErrorCode
-        })
-      }
+      if (request.accountSid !== '') recordRequest(context, request, route, request.body, reply.statusCode, reply.twilioErrorCode)
       done()
     }
     routeOptions.onResponse = [...hooksOf(routeOptions.onResponse), record]

@@ -1,13 +1,13 @@
 // GET /__emulator/requests: the caller's journaled API requests, filtered; DELETE empties the journal.
 import type { FastifyInstance } from 'fastify'
-import { rejectOtherMethods } from '../api-scope.js'
+import { HTTP_METHODS, rejectOtherMethods } from '../api-scope.js'
 import type { EmulatorContext } from '../context.js'
+import { pathOf } from '../errors.js'
 import type { JournalEntry } from './journal.js'
 import { OPERATIONS, operationOf, type Operation } from './operations.js'
 import { badParameter, ControlParams, expectNoParameters } from './params.js'
 import { sendJson } from '../json.js'
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
 export interface JournalFilter {
   method?: string
@@ -36,7 +36,7 @@ export interface JournaledRequest {
 function parseFilter (query: unknown): JournalFilter {
   const p = new ControlParams(['Method', 'PathPrefix', 'Operation', 'Since', 'Until'], query)
   const filter: JournalFilter = {}
-  const method = p.oneOf('Method', METHODS, (raw) => raw.toUpperCase())
+  const method = p.oneOf('Method', HTTP_METHODS, (raw) => raw.toUpperCase())
   if (method !== undefined) filter.method = method
   const pathPrefix = p.string('PathPrefix', 'a path starting with /')
   if (pathPrefix !== undefined) {
@@ -50,11 +50,6 @@ function parseFilter (query: unknown): JournalFilter {
   const until = p.date('Until')
   if (until !== undefined) filter.until = until
   return filter
-}
-
-function pathOf (url: string): string {
-  const q = url.indexOf('?')
-  return q === -1 ? url : url.slice(0, q)
 }
 
 function matches (filter: JournalFilter, entry: JournalEntry): boolean {

@@ -46,8 +46,8 @@ function checkServiceOwners (context: EmulatorContext, accounts: readonly Accoun
  */
 export function replaceState (context: EmulatorContext, accounts: readonly AccountFixture[], source: string, emptied: readonly string[] = []): void {
   checkServiceOwners(context, accounts, source, emptied)
-  for (const sid of emptied) context.repository.clearAccount(sid)
-  for (const account of accounts) context.repository.clearAccount(account.sid)
+  // Each account once, though the caller's may be both emptied and given new state.
+  for (const sid of new Set([...emptied, ...accounts.map((account) => account.sid)])) context.repository.clearAccount(sid)
   const now = toEpochSeconds(context.clock())
   for (const account of accounts) seedAccount(context.repository, account, now)
 }

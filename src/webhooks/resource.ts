@@ -4,7 +4,7 @@
 // Only values a caller chooses freely are checked for characters to escape: SIDs, enum values and dates
 // match fixed patterns on every way in (requests, fixtures, state files).
 import { isoSeconds } from '../clock.js'
-import { jsonString, repeatingJsonString } from '../json.js'
+import { jsonString, rememberingLast } from '../json.js'
 import type { ListMeta } from '../paging.js'
 import type { WebhookRecord } from '../store/records.js'
 
@@ -22,18 +22,9 @@ function eventTypesText (types: readonly string[]): string {
 }
 
 // Responses in a row share their origin and, mostly, their account.
-const accountSidJson = repeatingJsonString()
-let lastOrigin: string | undefined
-let lastOriginOpen = ''
-
+const accountSidJson = rememberingLast(jsonString)
 /** The opening of the `url` value: the origin's JSON without its closing quote. */
-function urlOpening (baseUrl: string): string {
-  if (baseUrl !== lastOrigin) {
-    lastOriginOpen = jsonString(baseUrl).slice(0, -1)
-    lastOrigin = baseUrl
-  }
-  return lastOriginOpen
-}
+const urlOpening = rememberingLast((baseUrl) => jsonString(baseUrl).slice(0, -1))
 
 export function webhooksUrl (baseUrl: string, serviceSid: string): string {
   return `${baseUrl}/v2/Services/${serviceSid}/Webhooks`
