@@ -109,6 +109,8 @@ export function freePort () {
 // HTTP to 127.0.0.1 only.
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+/** A request with no answer for this long fails instead of holding the bench. */
+const REQUEST_TIMEOUT_MS = 30_000
 
 /** One request; resolves { status, body, ms } (ms: time to the complete response). */
 export function request (port, method, path, { headers = {}, body, keepAlive = true, agent: ownAgent } = {}) {
@@ -123,6 +125,7 @@ export function request (port, method, path, { headers = {}, body, keepAlive = t
       })
       res.on('error', reject)
     })
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`${method} ${path}: no answer within ${REQUEST_TIMEOUT_MS} ms`)))
     req.on('error', reject)
     req.end(body)
   })
@@ -221,6 +224,7 @@ export function round (value, digits = 2) {
   return Math.round(value * f) / f
 }
 
+/** A pause that does not keep the process alive by itself. */
 export function sleep (ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+  return new Promise((resolve) => { setTimeout(resolve, ms).unref() })
 }

@@ -20,17 +20,14 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
-import { fileURLToPath } from 'node:url'
+import { AUTHORIZATION, ROOT, sleep } from './lib.mjs'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 180)
 const RATE = Number(process.env.SOAK_RATE ?? 200)
 const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 16)
 const MAX_GROWTH_MB = Number(process.env.SOAK_MAX_RSS_GROWTH_MB ?? 96)
 const MAX_LATE_GROWTH_MB = Number(process.env.SOAK_MAX_LATE_GROWTH_MB ?? 32)
 const DELIVERY_LOG_LIMIT = 2000
-const ACCOUNT_SID = 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
-const AUTHORIZATION = 'Basic ' + Buffer.from(`${ACCOUNT_SID}:emulator-auth-token`).toString('base64')
 const SERVICES = Array.from({ length: 10 }, (_, i) => 'VA' + i.toString(16).repeat(32))
 const EVENTS_SERVICE = SERVICES[9]
 const CRUD_SERVICES = SERVICES.slice(0, 9)
@@ -56,7 +53,6 @@ function random () {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296
 }
 const pick = (items) => items[Math.floor(random() * items.length)]
-const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms).unref() })
 const mb = (bytes) => Math.round(bytes / 1024 / 1024 * 10) / 10
 
 function rssOf (pid) {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type BuildOptions } from '../src/app.js'
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../src/config.js'
+import { basic } from './process-helper.js'
 
 export const ACCOUNT_SID = DEFAULT_ACCOUNT_SID
 export const AUTH_TOKEN = DEFAULT_AUTH_TOKEN
@@ -19,7 +20,12 @@ export async function build (t: Teardown, options: BuildOptions = {}): Promise<F
 }
 
 export function basicAuth (user = ACCOUNT_SID, password = AUTH_TOKEN): string {
-  return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64')
+  return basic(user, password)
+}
+
+/** Twilio's error envelope, as the tests expect it (written out here, not taken from src/errors.ts). */
+export function errorBody (status: number, code: number, message: string): object {
+  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }
 }
 
 /** Form-encodes pairs, keeping repeated keys (as twilio-node sends arrays). */

@@ -42,6 +42,5 @@ export async function createWebhook (app: FastifyInstance, name: string, caller:
 }
 
 /** Twilio's error envelope. */
-export function twilioError (status: number, code: number, message: string): object {
-  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }
-}
+export { errorBody as twilioError } from '../helper.js'
+

@@ -140,6 +140,4 @@ export async function deliveries (app: FastifyInstance, query: Record<string, st
   return { statusCode: res.statusCode, body: res.json() }
 }
 
-export function errorBody (status: number, code: number, message: string): object {
-  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }
-}
+export { errorBody } from '../helper.js'

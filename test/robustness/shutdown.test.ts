@@ -97,7 +97,8 @@ t.test('SIGTERM under load: in-flight requests finish, the rest are refused clea
   const clients = Array.from({ length: 16 }, async (_, c) => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 })
     try {
-      for (let i = 0; ; i++) {
+      // Bounded, so that a server that never refuses ends the test with a failure instead of a hang.
+      for (let i = 0; i < 5000; i++) {
         const outcome = await send(port, agent, 'POST', LIST, createBody(c * 100_000 + i, receiver.url('/other')))
         outcomes.push(outcome)
         if (outcome.kind === 'answer' && outcome.status === 201 && ++acknowledged === 400) signalled()
@@ -107,7 +108,8 @@ t.test('SIGTERM under load: in-flight requests finish, the rest are refused clea
       agent.destroy()
     }
   })
-  await enoughLoad
+  await Promise.race([enoughLoad, Promise.all(clients)])
+  t.ok(acknowledged >= 400, `${acknowledged} creates acknowledged before SIGTERM`)
   // Two deliveries start just before the signal, so they are in flight during shutdown.
   const event = await send(port, false, 'POST', '/__emulator/events', new URLSearchParams({ ServiceSid: SERVICE, Type: 'factor.verified', EntityIdentity: 'u' }).toString())
   t.equal(event.kind === 'answer' && event.status, 201)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ACCOUNT_SID, basicAuth, build, fixedClock, form, FORM, SERVICE_SID } from '../helper.js'
+import { ACCOUNT_SID, basicAuth, build, errorBody, fixedClock, form, FORM, SERVICE_SID } from '../helper.js'
 import { errorsOf, validateWebhook } from '../spec-validator.js'
 
 const URL_PATH = `/v2/Services/${SERVICE_SID}/Webhooks`
@@ -68,10 +68,6 @@ t.test('SIDs are distinct', async (t) => {
   }
   t.equal(sids.size, 50)
 })
-
-function errorBody (status: number, code: number, message: string): object {
-  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }
-}
 
 const invalid: Array<[string, Array<[string, string]>, number, number, string]> = [
   ['no FriendlyName', [['EventTypes', '*'], ['WebhookUrl', 'https://e.com']], 400, 20001, 'Missing required parameter FriendlyName in the post body'],

@@ -1,14 +1,10 @@
 import t from 'tap'
-import { basicAuth, build, fixedClock, form, FORM, SERVICE_SID } from '../helper.js'
+import { basicAuth, build, errorBody, fixedClock, form, FORM, SERVICE_SID } from '../helper.js'
 import { errorsOf, validateWebhook } from '../spec-validator.js'
 
 const LIST = `/v2/Services/${SERVICE_SID}/Webhooks`
 const auth = { authorization: basicAuth() }
 const headers = { ...FORM, ...auth }
-
-function errorBody (status: number, code: number, message: string): object {
-  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }
-}
 
 async function setup (t: Parameters<typeof build>[0]) {
   const time = fixedClock()
