@@ -10,37 +10,52 @@ let stdoutDestination: LineDestination | undefined
 
 /** Longest a line waits before it is written. */
 const FLUSH_INTERVAL_MS = 20
-/** Pending lines are written at once when they reach this many characters. */
+/** Bytes of pending lines: a line that could take more than the room left is written after a flush. */
 const FLUSH_SIZE = 64 * 1024
 
 /**
  * The default log destination: stdout, with the lines of the last few milliseconds written together.
  * pino's default destination made one write(2) per request line, and writing once per turn of the event
  * loop still cost a write and a scheduled callback per request or two under load; now a line waits at
- * most FLUSH_INTERVAL_MS (or until FLUSH_SIZE characters are pending) and leaves with its neighbours
+ * most FLUSH_INTERVAL_MS (or until FLUSH_SIZE bytes are pending) and leaves with its neighbours
  * (pino's asynchronous destination cost more CPU per line than the synchronous one, and its minLength
- * buffering would hold a lone line indefinitely). The lines still pending when the process exits
- * (process.exit included) are written synchronously then. One destination for every app of the process.
+ * buffering would hold a lone line indefinitely). Each line is copied into a byte buffer as it comes:
+ * gathered as one string instead, the lines were joined and measured at flush time, when their pieces had
+ * left the CPU caches (~2 µs per request line in a profile of npm run bench's fetch case). The lines still
+ * pending when the process exits (process.exit included) are written synchronously then. One
+ * destination for every app of the process.
  */
 export function batchedStdout (): LineDestination {
   if (stdoutDestination !== undefined) return stdoutDestination
-  const out = pino.destination({ dest: 1, sync: true })
-  let pending = ''
+  // Buffers, not strings: the pending bytes are handed over as they are (sonic-boom keeps a buffer it
+  // could not write at once, so each flush hands over its own and the next lines go into a new one).
+  const out = pino.destination({ dest: 1, sync: true, contentMode: 'buffer' }) as unknown as { write: (chunk: Buffer) => boolean }
+  let pending = Buffer.allocUnsafe(FLUSH_SIZE)
+  let used = 0
   let timer: NodeJS.Timeout | undefined
   const flush = (): void => {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
-    if (pending === '') return
-    const chunk = pending
-    pending = ''
+    if (used === 0) return
+    const chunk = pending.subarray(0, used)
+    pending = Buffer.allocUnsafe(FLUSH_SIZE)
+    used = 0
     out.write(chunk)
   }
   process.once('exit', flush)
   stdoutDestination = {
     write (line: string) {
-      pending += line
-      if (pending.length >= FLUSH_SIZE) flush()
-      else if (timer === undefined) timer = setTimeout(flush, FLUSH_INTERVAL_MS).unref()
+      // A UTF-16 unit takes at most 3 bytes in UTF-8: a line that may not fit goes after a flush, and a
+      // line longer than the whole buffer goes out on its own.
+      if (used + line.length * 3 > FLUSH_SIZE) {
+        flush()
+        if (line.length * 3 > FLUSH_SIZE) {
+          out.write(Buffer.from(line, 'utf8'))
+          return
+        }
+      }
+      used += pending.write(line, used, 'utf8')
+      if (timer === undefined) timer = setTimeout(flush, FLUSH_INTERVAL_MS).unref()
     }
   }
   return stdoutDestination

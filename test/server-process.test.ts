@@ -89,3 +89,29 @@ t.test('the request line follows the default logger level as it is changed at ru
   const urls = run.stdout.split('\n').filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l).url)
   t.same(urls, ['/__emulator/health?n=1', '/__emulator/health?n=3'])
 })
+
+t.test('log lines leave whole and in order, however long, through the buffered stdout', async (t) => {
+  // 600 request lines of up to ~30 KB (several buffers' worth), two pino lines of non-ASCII text in the
+  // middle (one that fits the 64 KiB buffer, one longer than all of it), and the rest written at exit.
+  const script = `
+    import { buildApp } from ${JSON.stringify(new URL('../dist/app.js', import.meta.url).href)}
+    const app = await buildApp({ port: 0 })
+    for (let i = 0; i < 600; i++) {
+      if (i === 300) app.log.warn('fits ' + 'é'.repeat(20000))
+      if (i === 301) app.log.warn('long ' + 'é'.repeat(40000))
+      await app.inject({ method: 'GET', url: '/__emulator/health?n=' + i + '&pad=' + 'a%C3%A9%22'.repeat((i % 7) * 500) })
+    }
+    await app.close()
+  `
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 })
+  t.equal(run.status, 0, run.stderr)
+  const entries = run.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { msg: string, url?: string })
+  const requests = entries.filter((e) => e.msg === 'request')
+  t.equal(requests.length, 600)
+  const expected = Array.from({ length: 600 }, (_, i) => '/__emulator/health?n=' + i + '&pad=' + 'a%C3%A9%22'.repeat((i % 7) * 500))
+  t.equal(requests.filter((e, i) => e.url === expected[i]).length, 600, 'every URL logged exactly, in order')
+  const fits = entries.findIndex((e) => e.msg.startsWith('fits '))
+  const long = entries.findIndex((e) => e.msg.startsWith('long '))
+  t.same([entries[fits]?.msg, entries[long]?.msg], ['fits ' + 'é'.repeat(20000), 'long ' + 'é'.repeat(40000)])
+  t.same([fits, long].map((at) => entries.slice(0, at).filter((e) => e.msg === 'request').length), [300, 301], 'each where it was logged')
+})

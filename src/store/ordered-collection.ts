@@ -1,6 +1,7 @@
 // Records kept in creation order, found by SID in O(1) and paged by cursor in O(log n + page size):
 // a page token names the sequence number to continue after (or before), so reading page k never
 // scans the pages in front of it.
+import { SidIndex } from './sid-index.js'
 
 export interface Sequenced {
   /** Position in creation order, unique and increasing within one collection. */
@@ -22,7 +23,8 @@ export interface CollectionPage<T> {
 
 export class OrderedCollection<T extends Sequenced> {
   private slots: T[] = []
-  private readonly bySid = new Map<string, T>()
+  /** SID → index in slots, of live records only. */
+  private readonly bySid = new SidIndex()
   private removed = 0
   private nextSeq = 0
 
@@ -35,19 +37,19 @@ export class OrderedCollection<T extends Sequenced> {
     const stored = record as T
     if (stored.seq === undefined || stored.seq < this.nextSeq) stored.seq = this.nextSeq
     this.nextSeq = stored.seq + 1
-    this.slots.push(stored)
-    this.bySid.set(stored.sid, stored)
+    this.bySid.add(stored.sid, this.slots.push(stored) - 1, this.slots)
     return stored
   }
 
   get (sid: string): T | undefined {
-    return this.bySid.get(sid)
+    const index = this.bySid.find(sid, this.slots)
+    return index < 0 ? undefined : this.slots[index]
   }
 
   remove (sid: string): T | undefined {
-    const record = this.bySid.get(sid)
-    if (record === undefined) return undefined
-    this.bySid.delete(sid)
+    const index = this.bySid.remove(sid, this.slots)
+    if (index < 0) return undefined
+    const record = this.slots[index] as T
     record.deleted = true
     this.removed++
     // Compact once tombstones outnumber live records, so scans stay proportional to the page size.
@@ -57,7 +59,7 @@ export class OrderedCollection<T extends Sequenced> {
 
   clear (): void {
     this.slots = []
-    this.bySid.clear()
+    this.bySid.rebuild(this.slots)
     this.removed = 0
   }
 
@@ -142,6 +144,7 @@ export class OrderedCollection<T extends Sequenced> {
 
   private compact (): void {
     this.slots = this.slots.filter((record) => record.deleted !== true)
+    this.bySid.rebuild(this.slots)
     this.removed = 0
   }
 }
