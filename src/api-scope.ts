@@ -3,13 +3,15 @@
 // known paths with the wrong method.
 import basicAuth from '@fastify/basic-auth'
 import formbody from '@fastify/formbody'
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, HTTPMethods } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, HTTPMethods, onRequestHookHandler } from 'fastify'
 import type { EmulatorContext } from './context.js'
 import { authenticationFailed, methodNotAllowed } from './errors.js'
 
 export interface ScopeOptions {
   /** Accept JSON bodies too (control routes); Twilio's API takes only form bodies. */
   json?: boolean
+  /** Runs in the auth hook once the caller is authenticated (one hook run per request instead of two). */
+  afterAuth?: onRequestHookHandler
 }
 
 /** Sets up auth and body parsing in the calling (encapsulated) plugin. */
@@ -32,17 +34,27 @@ export async function authenticatedScope (app: FastifyInstance, context: Emulato
   // A header value verified before skips @fastify/basic-auth's parsing and the sha256 of the secret
   // (see AccountRegistry.verifiedHeader); anything else goes through it unchanged.
   const checkBasicAuth = app.basicAuth.bind(app)
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+  const { afterAuth } = options
+  app.addHook('onRequest', function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
     const authorization = request.headers.authorization
     const accountSid = authorization === undefined ? undefined : accounts.verifiedHeader(authorization)
     if (accountSid === undefined) {
-      checkBasicAuth(request, reply, done)
+      checkBasicAuth(request, reply, afterAuth === undefined
+        ? done
+        : (error?: Error) => { if (error === undefined || error === null) afterAuth.call(this, request, reply, done); else done(error) })
       return
     }
     request.accountSid = accountSid
-    done()
+    if (afterAuth === undefined) done()
+    else afterAuth.call(this, request, reply, done)
   })
-  app.addHook('preValidation', normalizeBody)
+  // On the routes that take a body only: a hook on every route costs every GET a hook run.
+  app.addHook('onRoute', (routeOptions) => {
+    const methods = Array.isArray(routeOptions.method) ? routeOptions.method : [routeOptions.method]
+    if (!methods.some((method) => method === 'POST' || method === 'PUT')) return
+    const hooks = routeOptions.preValidation
+    routeOptions.preValidation = hooks === undefined ? [normalizeBody] : [...(Array.isArray(hooks) ? hooks : [hooks]), normalizeBody]
+  })
 }
 
 /**

@@ -6,10 +6,11 @@ import { authenticatedScope } from './api-scope.js'
 import { systemClock, toEpochSeconds, type Clock } from './clock.js'
 import { DEFAULT_CONFIG, type Config } from './config.js'
 import type { EmulatorContext } from './context.js'
-import { applyDeliveryFaults } from './control/fault-hooks.js'
+import { apiFaultHook, applyDeliveryFaults } from './control/fault-hooks.js'
 import { FaultRegistry } from './control/faults.js'
 import { RequestJournal } from './control/journal.js'
-import { harnessRoutes, instrumentApi } from './control/routes.js'
+import { recordApiRequests } from './control/journal-recorder.js'
+import { harnessRoutes } from './control/routes.js'
 import { keepStateFile, loadStateFile } from './control/state-file.js'
 import { errorHandler, formatSchemaErrors, frameworkErrorHandler, notFoundHandler, shuttingDown } from './errors.js'
 import { createDeliveries } from './events/dispatcher.js'
@@ -146,8 +147,9 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
   await app.register(healthRoutes)
   // Twilio's API: form bodies only.
   await app.register(async (v2) => {
-    await authenticatedScope(v2, context)
-    instrumentApi(v2, context)
+    // API faults apply in the auth hook, once the caller is known; every request is journaled.
+    await authenticatedScope(v2, context, { afterAuth: apiFaultHook(context) })
+    recordApiRequests(v2, context)
     await v2.register(serviceRoutes, { context })
     await v2.register(webhookRoutes, { context })
   }, { prefix: '/v2' })

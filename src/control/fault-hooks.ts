@@ -1,6 +1,6 @@
-// Where injected faults take effect: an onRequest hook in the /v2 scope (after Basic auth, so only the
-// caller's own faults apply) and the delivery dispatcher's beforeAttempt hook.
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+// Where injected faults take effect: in the /v2 scope's auth hook, after Basic auth (so only the caller's
+// own faults apply), and in the delivery dispatcher's beforeAttempt hook.
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify'
 import type { EmulatorContext } from '../context.js'
 import { requestPath, TwilioApiError } from '../errors.js'
 import type { AttemptFault } from '../events/attempt-hook.js'
@@ -23,11 +23,13 @@ function dropConnection (request: FastifyRequest, reply: FastifyReply, context: 
   reply.raw.destroy()
 }
 
-/** Applies the caller's API faults; costs one property read per request while no API fault exists. */
-export function applyApiFaults (api: FastifyInstance, context: EmulatorContext): void {
+/**
+ * The caller's API faults, run by the /v2 scope's auth hook once the caller is known (see
+ * authenticatedScope's afterAuth); costs one property read per request while no API fault exists.
+ */
+export function apiFaultHook (context: EmulatorContext): onRequestHookHandler {
   const { faults } = context
-  api.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    // A request that failed Basic auth never gets here: the auth hook ended it.
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     if (!faults.hasApiFaults) {
       done()
       return
@@ -49,7 +51,7 @@ export function applyApiFaults (api: FastifyInstance, context: EmulatorContext):
     const delay = fault.spec.delayMs ?? 0
     if (delay > 0) setTimeout(act, delay)
     else act()
-  })
+  }
 }
 
 /** Routes every delivery attempt through the account's delivery faults. */

@@ -83,8 +83,16 @@ export function createMemoryRepository (): Repository {
     return services
   }
 
+  // Requests in a row mostly address one Service, and a create looks it up twice (serviceScope, then
+  // createWebhook): the last Service found is remembered, and forgotten when any Service is removed.
+  let lastFound: StoredService | undefined
+
   function findService (accountSid: string, serviceSid: string): StoredService | undefined {
-    return accounts.get(accountSid)?.get(serviceSid)
+    const last = lastFound
+    if (last !== undefined && last.sid === serviceSid && last.accountSid === accountSid) return last
+    const found = accounts.get(accountSid)?.get(serviceSid)
+    if (found !== undefined) lastFound = found
+    return found
   }
 
   return {
@@ -117,6 +125,7 @@ export function createMemoryRepository (): Repository {
     },
 
     removeService (accountSid, serviceSid) {
+      lastFound = undefined
       const removed = accounts.get(accountSid)?.remove(serviceSid)
       if (removed === undefined) return false
       serviceOwners.delete(serviceSid)
@@ -180,6 +189,7 @@ export function createMemoryRepository (): Repository {
     },
 
     clearAccount (accountSid) {
+      lastFound = undefined
       const services = accounts.get(accountSid)
       if (services !== undefined) for (const service of services.values()) serviceOwners.delete(service.sid)
       accounts.delete(accountSid)

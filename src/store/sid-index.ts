@@ -12,7 +12,8 @@ function hashOf (sid: string): number {
   return hash
 }
 
-const MIN_CAPACITY = 1024
+// Small: every Service (and every account) has a table of its own, most of them holding a few records.
+const MIN_CAPACITY = 8
 /** Position value of an empty cell. Cells hold position + 1, so positions start at 1. */
 const EMPTY = 0
 /** Position value of a removed entry: probing goes on past it. */

@@ -298,3 +298,18 @@ t.test('delivery faults: answer 5xx, duplicate, drop and delay, for the matching
   await receiver.received(4)
   t.equal(receiver.requests[3]?.path, '/b')
 })
+
+t.test('a fault applies to the first request of a credential not seen before (auth checked in full, then faults)', async (t) => {
+  const key = { sid: 'SK' + 'c'.repeat(32), secret: 'key-secret' }
+  const app = await build(t, { accounts: [{ sid: A.sid, authToken: A.token, apiKeys: [key] }] })
+  await addFault(app, { Operation: 'ListWebhook', Status: 503, Message: 'Down for a test' })
+  const byKey = { sid: key.sid, token: key.secret }
+  const first = await app.inject({ method: 'GET', url: webhooksPath(), headers: authOf(byKey) })
+  t.equal(first.statusCode, 503)
+  t.same(first.json(), twilioError(503, 20503, 'Down for a test'))
+  // A wrong secret is still refused before any fault is looked at.
+  await addFault(app, { Operation: 'ListWebhook', Status: 503, Message: 'Down for a test' })
+  const refused = await app.inject({ method: 'GET', url: webhooksPath(), headers: authOf({ sid: key.sid, token: 'wrong' }) })
+  t.equal(refused.statusCode, 401)
+  t.equal((await app.inject({ method: 'GET', url: webhooksPath(), headers: authOf(byKey) })).statusCode, 503)
+})

@@ -14,6 +14,9 @@ export interface ReceivedRequest {
   params: Record<string, string>
 }
 
+/** Longest wait for requests to arrive (under tap's own 30 s limit per test, so the failure names the count). */
+const RECEIVE_TIMEOUT_MS = 20_000
+
 /** How the receiver answers one request: a status and body, or `hang` (never answer). */
 export type Answer = { status?: number, body?: string, headers?: Record<string, string> } | 'hang'
 
@@ -21,8 +24,8 @@ export interface Receiver {
   /** Absolute URL of `path` on this receiver. */
   url: (path?: string) => string
   requests: ReceivedRequest[]
-  /** Resolves once `count` requests have arrived in total. */
-  received: (count: number) => Promise<ReceivedRequest[]>
+  /** Resolves once `count` requests have arrived in total; rejects, naming how many did, after `timeoutMs`. */
+  received: (count: number, timeoutMs?: number) => Promise<ReceivedRequest[]>
   /** Answers every request held by `hang` so far with `status`. */
   release: (status?: number) => void
   /** Most requests held unanswered at the same time. */
@@ -70,8 +73,13 @@ export async function startReceiver (t: Teardown, answer: (request: ReceivedRequ
   return {
     url,
     requests,
-    received: async (count) => {
-      if (requests.length < count) await new Promise<void>((resolve) => waits.push({ count, resolve }))
+    received: async (count, timeoutMs = RECEIVE_TIMEOUT_MS) => {
+      if (requests.length < count) {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`received ${requests.length} of ${count} requests within ${timeoutMs} ms`)), timeoutMs)
+          waits.push({ count, resolve: () => { clearTimeout(timer); resolve() } })
+        })
+      }
       return requests
     },
     release: (status = 200) => {
