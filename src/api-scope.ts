@@ -52,9 +52,14 @@ export async function authenticatedScope (app: FastifyInstance, context: Emulato
   app.addHook('onRoute', (routeOptions) => {
     const methods = Array.isArray(routeOptions.method) ? routeOptions.method : [routeOptions.method]
     if (!methods.some((method) => method === 'POST' || method === 'PUT')) return
-    const hooks = routeOptions.preValidation
-    routeOptions.preValidation = hooks === undefined ? [normalizeBody] : [...(Array.isArray(hooks) ? hooks : [hooks]), normalizeBody]
+    routeOptions.preValidation = withHook(routeOptions.preValidation, normalizeBody)
   })
+}
+
+/** A route's hook option (none, one hook or a list) with `hook` added last, for onRoute hooks. */
+export function withHook<H> (hooks: H | readonly H[] | undefined, hook: H): H[] {
+  if (hooks === undefined) return [hook]
+  return [...(Array.isArray(hooks) ? hooks as readonly H[] : [hooks as H]), hook]
 }
 
 /**

@@ -1,13 +1,9 @@
 // Records every authenticated API request in the journal once its response is sent. The hook only
 // pushes references to what Fastify already parsed; no header is read, so credentials never get in.
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onResponseHookHandler, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onResponseHookHandler } from 'fastify'
 import type { EmulatorContext } from '../context.js'
+import { withHook } from '../api-scope.js'
 import { paramsJson } from './journal.js'
-
-function hooksOf (hooks: RouteOptions['onResponse']): onResponseHookHandler[] {
-  if (hooks === undefined) return []
-  return (Array.isArray(hooks) ? hooks : [hooks]) as onResponseHookHandler[]
-}
 
 /** Files one API request, with its route pattern, form body and outcome, in the caller's journal. */
 export function recordRequest (context: EmulatorContext, request: FastifyRequest, route: string | undefined, body: unknown, status: number, errorCode: number): void {
@@ -35,6 +31,6 @@ export function recordApiRequests (api: FastifyInstance, context: EmulatorContex
       if (request.accountSid !== '') recordRequest(context, request, route, request.body, reply.statusCode, reply.twilioErrorCode)
       done()
     }
-    routeOptions.onResponse = [...hooksOf(routeOptions.onResponse), record]
+    routeOptions.onResponse = withHook(routeOptions.onResponse as onResponseHookHandler | onResponseHookHandler[] | undefined, record)
   })
 }
