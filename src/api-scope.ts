@@ -34,19 +34,20 @@ export async function authenticatedScope (app: FastifyInstance, context: Emulato
   // A header value verified before skips @fastify/basic-auth's parsing and the sha256 of the secret
   // (see AccountRegistry.verifiedHeader); anything else goes through it unchanged.
   const checkBasicAuth = app.basicAuth.bind(app)
-  const { afterAuth } = options
+  const afterAuth: onRequestHookHandler = options.afterAuth ?? ((_request, _reply, done) => { done() })
   app.addHook('onRequest', function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
     const authorization = request.headers.authorization
     const accountSid = authorization === undefined ? undefined : accounts.verifiedHeader(authorization)
     if (accountSid === undefined) {
-      checkBasicAuth(request, reply, afterAuth === undefined
-        ? done
-        : (error?: Error) => { if (error === undefined || error === null) afterAuth.call(this, request, reply, done); else done(error) })
+      checkBasicAuth(request, reply, (error?: Error) => {
+        // @fastify/basic-auth calls back with no argument on success, with the error otherwise.
+        if (error === undefined) afterAuth.call(this, request, reply, done)
+        else done(error)
+      })
       return
     }
     request.accountSid = accountSid
-    if (afterAuth === undefined) done()
-    else afterAuth.call(this, request, reply, done)
+    afterAuth.call(this, request, reply, done)
   })
   // On the routes that take a body only: a hook on every route costs every GET a hook run.
   app.addHook('onRoute', (routeOptions) => {

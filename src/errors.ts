@@ -29,13 +29,13 @@ export function twilioErrorBody (status: number, code: number, message: string):
   return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }
 }
 
-/** Path of the request without its query string, as Twilio quotes it in 20404 messages. */
 /** A URL's path: everything before its query string. */
 export function pathOf (url: string): string {
   const q = url.indexOf('?')
   return q === -1 ? url : url.slice(0, q)
 }
 
+/** Path of the request without its query string, as Twilio quotes it in 20404 messages. */
 export function requestPath (request: FastifyRequest): string {
   return pathOf(request.url)
 }

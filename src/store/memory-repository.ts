@@ -84,7 +84,8 @@ export function createMemoryRepository (): Repository {
   }
 
   // Requests in a row mostly address one Service, and a create looks it up twice (serviceScope, then
-  // createWebhook): the last Service found is remembered, and forgotten when any Service is removed.
+  // createWebhook): the last Service found is remembered, and forgotten when any Service is removed or
+  // an account cleared.
   let lastFound: StoredService | undefined
 
   function findService (accountSid: string, serviceSid: string): StoredService | undefined {
