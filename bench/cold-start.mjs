@@ -1,8 +1,25 @@
 // Cold start: from process spawn to the first 201 of a create request, median of several runs of each
-// server, alternating baseline and emulator.
-import { freePort, median, round, spawnNode, stopChild, waitFor201 } from './lib.mjs'
+// server, taking turns. Four servers: the emulator as shipped (the CLI bundle) and the baseline as written,
+// which the target compares, and each in the other form (the emulator's unbundled dist/server.js, the
+// baseline bundled with the same esbuild options), so the table shows how much of the gap is bundling.
+import { execSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { ROOT, freePort, median, round, spawnNode, stopChild, waitFor201 } from './lib.mjs'
 
-async function once (args, env) {
+const BUNDLED_BASELINE = 'bench/results/baseline-server.bundle.mjs'
+
+/** The baseline bundled by package.json's own `bundle` script, with only its input and output swapped. */
+export function bundleBaseline () {
+  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  const command = scripts.bundle
+    .replace('dist/server.js', 'bench/baseline-server.mjs')
+    .replace('--outfile=dist/server.bundle.js', `--outfile=${BUNDLED_BASELINE}`)
+  if (!command.includes(BUNDLED_BASELINE)) throw new Error(`unexpected bundle script: ${scripts.bundle}`)
+  execSync(`npx ${command}`, { cwd: ROOT, stdio: 'inherit', timeout: 60_000 })
+  return [BUNDLED_BASELINE]
+}
+
+async function once ({ args, env }) {
   const port = await freePort()
   const started = process.hrtime.bigint()
   const child = spawnNode(args, { env: { ...env, PORT: String(port) } })
@@ -14,23 +31,26 @@ async function once (args, env) {
   }
 }
 
-export async function runColdStart ({ runs = 7, emulatorArgs, baselineArgs, emulatorEnv = {}, baselineEnv = {} }) {
-  const baseline = []
-  const emulator = []
-  // One unmeasured start of each, so both read their files from a warm page cache.
-  await once(baselineArgs, baselineEnv)
-  await once(emulatorArgs, emulatorEnv)
+/** servers: { baseline, emulator, baselineBundled, emulatorUnbundled }, each { args, env }. */
+export async function runColdStart ({ runs = 7, servers }) {
+  const names = Object.keys(servers)
+  const times = Object.fromEntries(names.map((name) => [name, []]))
+  // One unmeasured start of each, so all read their files from a warm page cache.
+  for (const name of names) await once(servers[name])
   for (let i = 0; i < runs; i++) {
-    baseline.push(await once(baselineArgs, baselineEnv))
-    emulator.push(await once(emulatorArgs, emulatorEnv))
+    for (const name of names) times[name].push(await once(servers[name]))
   }
-  const result = {
+  const ms = Object.fromEntries(names.map((name) => [name, round(median(times[name]), 1)]))
+  return {
     runs,
-    baselineMs: round(median(baseline), 1),
-    emulatorMs: round(median(emulator), 1),
-    baselineRunsMs: baseline.map((v) => round(v, 1)),
-    emulatorRunsMs: emulator.map((v) => round(v, 1))
+    baselineMs: ms.baseline,
+    emulatorMs: ms.emulator,
+    baselineBundledMs: ms.baselineBundled,
+    emulatorUnbundledMs: ms.emulatorUnbundled,
+    ratio: round(ms.emulator / ms.baseline, 3),
+    // Like for like: both as written (unbundled), both bundled.
+    unbundledRatio: round(ms.emulatorUnbundled / ms.baseline, 3),
+    bundledRatio: round(ms.emulator / ms.baselineBundled, 3),
+    runsMs: Object.fromEntries(names.map((name) => [name, times[name].map((v) => round(v, 1))]))
   }
-  result.ratio = round(result.emulatorMs / result.baselineMs, 3)
-  return result
 }

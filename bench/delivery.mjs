@@ -31,7 +31,7 @@ export async function runDelivery ({ events = 1000, webhooks = 5, concurrency = 
   const { default: twilio } = await import('twilio')
   const { server, state } = await startReceiver(twilio.validateRequest)
   const port = await freePort()
-  const emulator = spawnNode(['dist/server.js'], { env: { HOST, PORT: String(port) } })
+  const emulator = spawnNode(['dist/server.bundle.js'], { env: { HOST, PORT: String(port) } })
   try {
     await waitFor201(port, { child: emulator })
     // A service of its own: its only webhooks are the receiver's (waitFor201 stored one, to example.com,

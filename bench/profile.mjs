@@ -1,7 +1,8 @@
 // Profiles the emulator under load: node bench/profile.mjs create|fetch|list [seconds] [extra env as K=V ...]
 // (PROFILE_TARGET=baseline: the baseline server instead).
 // Starts `node --cpu-prof dist/server.js` (default config), drives one case with autocannon, stops the
-// server with SIGTERM (the profile is written at exit) and prints the top self-time functions.
+// server with SIGTERM (the profile is written at exit) and prints the top self-time functions. It profiles
+// the unbundled build, the same code as the CLI bundle, so that each function's file shows in the profile.
 import { readdirSync, mkdirSync } from 'node:fs'
 import { readFileSync } from 'node:fs'
 import { topSelf, byModule } from './cpuprofile-top.mjs'

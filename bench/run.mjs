@@ -8,7 +8,7 @@
 // emulator settings). The default configuration is the point of the comparison; the knobs are for finding costs.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
-import { runColdStart } from './cold-start.mjs'
+import { bundleBaseline, runColdStart } from './cold-start.mjs'
 import { runDelivery } from './delivery.mjs'
 import {
   AUTHORIZATION, CREATE_BODY, FORM_HEADERS, WEBHOOKS_PATH, createWebhook, freePort, killAll, load, median,
@@ -27,7 +27,8 @@ const ONLY = new Set((process.env.BENCH_ONLY ?? 'http,cold,memory,paging,deliver
 
 const RESULTS_DIR = new URL('./results/', import.meta.url)
 const BODIES_FILE = new URL('./results/bodies.json', import.meta.url)
-const EMULATOR_ARGS = ['dist/server.js']
+// The emulator as shipped: the CLI bundle that package.json's bin, `npm start` and the Docker image run.
+const EMULATOR_ARGS = ['dist/server.bundle.js']
 const BASELINE_ARGS = ['bench/baseline-server.mjs']
 // The emulator runs with its default configuration (LOG_LEVEL info: one log line per request); its
 // stdout goes to /dev/null, so the logging cost measured is pino's, not a terminal's.
@@ -39,7 +40,6 @@ const EMULATOR_ENV = {
   ...Object.fromEntries((process.env.BENCH_EMULATOR_ENV ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
 }
 const BASELINE_ENV = { HOST: '127.0.0.1', BENCH_BODIES: BODIES_FILE.pathname }
-
 
 function log (line) {
   process.stderr.write(line + '\n')
@@ -149,7 +149,15 @@ async function main () {
   }
   if (ONLY.has('cold')) {
     log(`cold start: ${COLD_RUNS} runs each`)
-    results.coldStart = await runColdStart({ runs: COLD_RUNS, emulatorArgs: EMULATOR_ARGS, baselineArgs: BASELINE_ARGS, emulatorEnv: EMULATOR_ENV, baselineEnv: BASELINE_ENV })
+    results.coldStart = await runColdStart({
+      runs: COLD_RUNS,
+      servers: {
+        baseline: { args: BASELINE_ARGS, env: BASELINE_ENV },
+        emulator: { args: EMULATOR_ARGS, env: EMULATOR_ENV },
+        baselineBundled: { args: bundleBaseline(), env: BASELINE_ENV },
+        emulatorUnbundled: { args: ['dist/server.js'], env: EMULATOR_ENV }
+      }
+    })
   }
   if (ONLY.has('memory')) {
     log(`memory: ${WEBHOOKS} creates through the repository`)

@@ -1,4 +1,4 @@
-// npm run soak: a bounded soak of the built emulator (dist/server.js), on loopback only.
+// npm run soak: a bounded soak of the built emulator (the CLI bundle, dist/server.bundle.js), on loopback only.
 //
 // Mixed traffic at a moderate, fixed rate for SOAK_SECONDS (default 180): creates, lists (paged),
 // fetches, updates and deletes of webhooks across 10 services, services listed, events delivered to a
@@ -85,7 +85,7 @@ const receiverUrl = (path) => `http://127.0.0.1:${receiver.address().port}${path
 
 // ---- the emulator -----------------------------------------------------------------------------------
 
-const child = spawn(process.execPath, ['dist/server.js'], {
+const child = spawn(process.execPath, ['dist/server.bundle.js'], {
   cwd: ROOT,
   env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DELIVERY_LOG_LIMIT: String(DELIVERY_LOG_LIMIT), DELIVERY_TIMEOUT_MS: '2000' },
   stdio: ['ignore', 'pipe', 'pipe']

@@ -1,5 +1,9 @@
-// Starts the built CLI (dist/server.js or another entry) as a child process on a free port.
+// Starts the built CLI (the bundle that package.json's bin, `npm start` and the Docker image run, or another
+// entry) as a child process on a free port.
 import { spawn, type ChildProcess } from 'node:child_process'
+
+/** The CLI as shipped: the single-file bundle `npm run build` writes (see README "Performance"). */
+export const CLI_ENTRY = new URL('../dist/server.bundle.js', import.meta.url).pathname
 
 export interface ServerProcess {
   child: ChildProcess

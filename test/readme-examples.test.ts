@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { errorsOf, validateService, validateWebhook, validateWebhookList } from './spec-validator.js'
-import { startServer, type ServerProcess } from './process-helper.js'
+import { CLI_ENTRY, startServer, type ServerProcess } from './process-helper.js'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const README = readFileSync(`${ROOT}README.md`, 'utf8')
@@ -46,10 +46,8 @@ function jsonLines (output: string): Array<Record<string, unknown>> {
   return docs
 }
 
-const ENTRY = `${ROOT}dist/server.js`
-
 t.test('README examples', async (t) => {
-  const server = await startServer(ENTRY, { FIXTURES: `${ROOT}fixtures/example.json` })
+  const server = await startServer(CLI_ENTRY, { FIXTURES: `${ROOT}fixtures/example.json` })
   t.teardown(() => { server.child.kill('SIGKILL') })
 
   t.test('Twilio\'s documented create call, pointed at localhost, answers 201 with all 12 fields', async (t) => {

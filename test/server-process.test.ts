@@ -3,13 +3,12 @@ import { spawnSync } from 'node:child_process'
 import { request } from 'node:http'
 import t from 'tap'
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../src/config.js'
-import { basic, startServer } from './process-helper.js'
+import { CLI_ENTRY, basic, startServer } from './process-helper.js'
 
-const ENTRY = new URL('../dist/server.js', import.meta.url).pathname
 const AUTH = basic(DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN)
 
 t.test('a bare start logs one line with where it listens and which credentials to use', async (t) => {
-  const server = await startServer(ENTRY)
+  const server = await startServer(CLI_ENTRY)
   t.teardown(() => { server.child.kill('SIGKILL') })
   const line = server.lines.find((l) => l.includes('listening on'))
   const entry = JSON.parse(line as string) as { level: number, msg: string }
@@ -23,7 +22,7 @@ t.test('a bare start logs one line with where it listens and which credentials t
 })
 
 t.test('a custom token is not written to the log; requests log one line without credentials', async (t) => {
-  const server = await startServer(ENTRY, { TWILIO_AUTH_TOKEN: 'my-secret-token-123' })
+  const server = await startServer(CLI_ENTRY, { TWILIO_AUTH_TOKEN: 'my-secret-token-123' })
   t.teardown(() => { server.child.kill('SIGKILL') })
   const res = await fetch(`${server.url}/v2/Services`, { headers: { authorization: basic(DEFAULT_ACCOUNT_SID, 'my-secret-token-123') } })
   t.equal(res.status, 200)
@@ -38,16 +37,16 @@ t.test('a custom token is not written to the log; requests log one line without 
 })
 
 t.test('a bad variable stops the start with one line naming it and exit code 1', async (t) => {
-  const run = spawnSync(process.execPath, [ENTRY], { env: { PATH: process.env.PATH ?? '', PORT: 'eighty' }, encoding: 'utf8', timeout: 10_000 })
+  const run = spawnSync(process.execPath, [CLI_ENTRY], { env: { PATH: process.env.PATH ?? '', PORT: 'eighty' }, encoding: 'utf8', timeout: 10_000 })
   t.equal(run.status, 1)
   t.equal(run.stderr, 'verify-webhooks-emulator: Invalid PORT="eighty": expected an integer from 0 to 65535\n')
-  const help = spawnSync(process.execPath, [ENTRY, '--help'], { encoding: 'utf8', timeout: 10_000 })
+  const help = spawnSync(process.execPath, [CLI_ENTRY, '--help'], { encoding: 'utf8', timeout: 10_000 })
   t.equal(help.status, 0)
   t.match(help.stdout, /--port\s+PORT\s+default 4010/)
 })
 
 t.test('SIGTERM lets in-flight requests finish, then exits 0', async (t) => {
-  const server = await startServer(ENTRY)
+  const server = await startServer(CLI_ENTRY)
   t.teardown(() => { server.child.kill('SIGKILL') })
   const { port } = new URL(server.url)
   // Start a create whose body arrives slowly, send SIGTERM while it is in flight, then finish it.

@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { SETTINGS } from '../../src/config.js'
-
-const ENTRY = new URL('../../dist/server.js', import.meta.url).pathname
+import { CLI_ENTRY } from '../process-helper.js'
 
 function run (args: string[], env: Record<string, string> = {}): { status: number | null, stdout: string, stderr: string } {
-  const result = spawnSync(process.execPath, [ENTRY, ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, encoding: 'utf8', timeout: 15_000 })
+  const result = spawnSync(process.execPath, [CLI_ENTRY, ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, encoding: 'utf8', timeout: 15_000 })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
@@ -26,8 +25,8 @@ function badValueOf (setting: (typeof SETTINGS)[number]): string {
   throw new Error(`no bad value found for ${setting.flag}`)
 }
 
-t.test('dist/server.js exists (npm test builds it first)', async (t) => {
-  t.ok(existsSync(ENTRY))
+t.test('the CLI bundle exists (npm test builds it first)', async (t) => {
+  t.ok(existsSync(CLI_ENTRY))
 })
 
 t.test('--help lists every setting: flag, variable and default', async (t) => {
@@ -44,7 +43,7 @@ t.test('--help lists every setting: flag, variable and default', async (t) => {
 
 /** run(), asynchronously, so several processes start at once. */
 async function runAsync (args: string[]): Promise<{ status: number | null, stderr: string }> {
-  const child = spawn(process.execPath, [ENTRY, ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0' }, stdio: ['ignore', 'ignore', 'pipe'], timeout: 15_000 })
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0' }, stdio: ['ignore', 'ignore', 'pipe'], timeout: 15_000 })
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
   const status = await new Promise<number | null>((resolve) => child.once('close', resolve))

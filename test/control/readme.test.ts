@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { startServer } from '../process-helper.js'
+import { CLI_ENTRY, startServer } from '../process-helper.js'
 
 const ROOT = new URL('../..', import.meta.url).pathname
 const README = readFileSync(`${ROOT}README.md`, 'utf8')
@@ -42,7 +42,7 @@ t.test('every control route has a curl example', async (t) => {
 })
 
 t.test('the curl examples run against the emulator', async (t) => {
-  const server = await startServer(`${ROOT}dist/server.js`, { FIXTURES: `${ROOT}fixtures/example.json`, EMULATOR_ADMIN_TOKEN: ADMIN_TOKEN })
+  const server = await startServer(CLI_ENTRY, { FIXTURES: `${ROOT}fixtures/example.json`, EMULATOR_ADMIN_TOKEN: ADMIN_TOKEN })
   t.teardown(() => { server.child.kill('SIGKILL') })
   const cwd = mkdtempSync(join(tmpdir(), 'emulator-readme-'))
   t.teardown(() => { rmSync(cwd, { recursive: true, force: true }) })

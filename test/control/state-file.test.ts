@@ -6,11 +6,8 @@ import { buildApp } from '../../src/app.js'
 import { STATE_FILE_INTERVAL_MS } from '../../src/control/state-file.js'
 import { parseFixtures, type Fixtures } from '../../src/fixtures.js'
 import { build, SERVICE_SID } from '../helper.js'
-import { basic, startServer } from '../process-helper.js'
+import { CLI_ENTRY, basic, startServer } from '../process-helper.js'
 import { A, authOf, B, control, createWebhook, SECOND_ACCOUNT, webhooksPath } from './harness.js'
-
-const ROOT = new URL('../..', import.meta.url).pathname
-const ENTRY = `${ROOT}dist/server.js`
 
 function tempDir (t: { teardown: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'emulator-state-'))
@@ -95,7 +92,7 @@ t.test('a file that cannot be used stops the start with one line naming it', asy
 })
 
 t.test('the CLI: a state file survives kill -9 during a write burst, and a restart keeps its webhooks', async (t) => {
-  t.ok(existsSync(ENTRY), 'dist/server.js exists (npm test builds it first)')
+  t.ok(existsSync(CLI_ENTRY), 'the CLI bundle exists (npm test builds it first)')
   const dir = tempDir(t)
   const stateFile = join(dir, 'state.json')
   const auth = basic(A.sid, A.token)
@@ -104,7 +101,7 @@ t.test('the CLI: a state file survives kill -9 during a write burst, and a resta
 
   for (let round = 0; round < 3; round++) {
     rmSync(stateFile, { force: true })
-    const server = await startServer(ENTRY, { STATE_FILE: stateFile })
+    const server = await startServer(CLI_ENTRY, { STATE_FILE: stateFile })
     t.teardown(() => { server.child.kill('SIGKILL') })
     // Each service gets its creates one after another, so acknowledgement order is creation order.
     const acknowledged = new Map<string, Array<{ sid: string, at: number }>>(services.map((s) => [s, []]))
@@ -153,7 +150,7 @@ t.test('the CLI: a state file survives kill -9 during a write burst, and a resta
     t.ok(total > 50, `round ${round}: ${total} creates acknowledged before the kill`)
 
     // A restart on the same file serves exactly what the file holds.
-    const restarted = await startServer(ENTRY, { STATE_FILE: stateFile })
+    const restarted = await startServer(CLI_ENTRY, { STATE_FILE: stateFile })
     t.teardown(() => { restarted.child.kill('SIGKILL') })
     for (const serviceSid of services) {
       const res = await fetch(`${restarted.url}/v2/Services/${serviceSid}/Webhooks?PageSize=1000`, { headers: { authorization: auth } })

@@ -11,10 +11,9 @@ import { join } from 'node:path'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import type { Config } from '../../src/config.js'
-import { basic, startServer } from '../process-helper.js'
+import { CLI_ENTRY, basic, startServer } from '../process-helper.js'
 import { startCountingReceiver } from './harness.js'
 
-const ENTRY = new URL('../../dist/server.js', import.meta.url).pathname
 const ACCOUNT = 'AC' + 'a'.repeat(32)
 const SECOND = 'AC' + 'e'.repeat(32)
 const KEY_SID = 'SK' + 'e'.repeat(32)
@@ -57,7 +56,7 @@ t.test('a real process at LOG_LEVEL=trace never logs a secret or an Authorizatio
   writeFileSync(fixtures, JSON.stringify({ accounts: [{ sid: SECOND, auth_token: secondToken, api_keys: [{ sid: KEY_SID, secret: keySecret }] }] }))
   const receiver = await startCountingReceiver(t)
 
-  const server = await startServer(ENTRY, { LOG_LEVEL: 'trace', TWILIO_AUTH_TOKEN: token, FIXTURES: fixtures, EMULATOR_ADMIN_TOKEN: adminToken, STATE_FILE: join(dir, 'state.json') })
+  const server = await startServer(CLI_ENTRY, { LOG_LEVEL: 'trace', TWILIO_AUTH_TOKEN: token, FIXTURES: fixtures, EMULATOR_ADMIN_TOKEN: adminToken, STATE_FILE: join(dir, 'state.json') })
   t.teardown(() => { server.child.kill('SIGKILL') })
   const stderr: string[] = []
   server.child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()))

@@ -1,4 +1,4 @@
-// Graceful shutdown of the real CLI (dist/server.js) under load: SIGTERM while 16 keep-alive clients
+// Graceful shutdown of the real CLI (the bundle) under load: SIGTERM while 16 keep-alive clients
 // create webhooks, a slow upload is in flight and deliveries are in flight. Requests in flight finish
 // (2xx); later ones are refused cleanly (connection refused or reset, or a Twilio-shaped 503), none hangs;
 // a delivery in flight finishes, a hanging one is cut at the grace period; the process exits 0; and every
@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../../src/config.js'
-import { basic, startServer } from '../process-helper.js'
+import { CLI_ENTRY, basic, startServer } from '../process-helper.js'
 import { startCountingReceiver } from './harness.js'
 
-const ENTRY = new URL('../../dist/server.js', import.meta.url).pathname
 const AUTH = basic(DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN)
 const SERVICE = 'VA' + 'd'.repeat(32)
 const LIST = `/v2/Services/${SERVICE}/Webhooks`
@@ -62,7 +61,7 @@ t.test('SIGTERM under load: in-flight requests finish, the rest are refused clea
     }
   })
   const deliveryTimeoutMs = 1500
-  const server = await startServer(ENTRY, { STATE_FILE: stateFile, DELIVERY_TIMEOUT_MS: String(deliveryTimeoutMs), LOG_LEVEL: 'info' })
+  const server = await startServer(CLI_ENTRY, { STATE_FILE: stateFile, DELIVERY_TIMEOUT_MS: String(deliveryTimeoutMs), LOG_LEVEL: 'info' })
   t.teardown(() => { server.child.kill('SIGKILL') })
   const port = Number(new URL(server.url).port)
 
@@ -155,7 +154,7 @@ t.test('SIGTERM under load: in-flight requests finish, the rest are refused clea
 })
 
 t.test('SIGTERM with idle keep-alive connections and a pending delivery wait exits at once', async (t) => {
-  const server = await startServer(ENTRY)
+  const server = await startServer(CLI_ENTRY)
   t.teardown(() => { server.child.kill('SIGKILL') })
   const port = Number(new URL(server.url).port)
   const agent = new Agent({ keepAlive: true, maxSockets: 4 })
