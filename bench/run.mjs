@@ -2,7 +2,7 @@
 // Cases: create/fetch/list throughput and latency (autocannon, alternating rounds), cold start, memory per
 // stored webhook, deep paging, delivery throughput. Prints a markdown table and a pass/fail line per
 // target, and writes bench/results/latest.json. Every child process is killed at the end, even on error.
-// Knobs (environment): BENCH_ROUNDS (8), BENCH_DURATION seconds per round (3), BENCH_CONNECTIONS (10),
+// Knobs (environment): BENCH_PROCESSES (3 of each server), BENCH_ROUNDS (BENCH_PROCESSES²), BENCH_DURATION seconds per round (3), BENCH_CONNECTIONS (10),
 // BENCH_COLD_RUNS (7), BENCH_WEBHOOKS (1000000), BENCH_ONLY (comma-separated: http,cold,memory,paging,delivery),
 // BENCH_LOG_LEVEL (the emulator's LOG_LEVEL; unset = its default, info), BENCH_EMULATOR_ENV (K=V,K=V: more
 // emulator settings). The default configuration is the point of the comparison; the knobs are for finding costs.
@@ -18,7 +18,8 @@ import { runMemory } from './memory.mjs'
 import { markdown, targetsOf } from './report.mjs'
 import { runPaging } from './paging.mjs'
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8)
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? PROCESSES * PROCESSES)
 const DURATION = Number(process.env.BENCH_DURATION ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7)
@@ -52,55 +53,78 @@ async function startServer (args, env) {
   return { port, child }
 }
 
+/** Stores 60 webhooks (a full list page and more) and returns the SID of the last one and its create response. */
+async function seed (server) {
+  let created
+  for (let i = 0; i < 60; i++) created = await createWebhook(server.port)
+  return { sid: JSON.parse(created.body).sid, created }
+}
+
 async function httpCases () {
-  const emulator = await startServer(EMULATOR_ARGS, EMULATOR_ENV)
-  let baseline
+  const emulators = []
+  const baselines = []
   try {
-    // ≥ 50 stored webhooks, then the bodies the baseline will answer, captured from the emulator.
-    let created
-    for (let i = 0; i < 60; i++) created = await createWebhook(emulator.port)
-    const sid = JSON.parse(created.body).sid
-    const fetchPath = `${WEBHOOKS_PATH}/${sid}`
-    const listPath = `${WEBHOOKS_PATH}?PageSize=50`
+    for (let i = 0; i < PROCESSES; i++) emulators.push(await startServer(EMULATOR_ARGS, EMULATOR_ENV))
+    // Each emulator process fetches a webhook of its own; the baseline answers any SID.
+    const seeded = []
+    for (const emulator of emulators) seeded.push(await seed(emulator))
+    emulators.forEach((emulator, i) => { emulator.sid = seeded[i].sid })
+    const { created } = seeded[0]
     const headers = { authorization: AUTHORIZATION }
-    const fetched = await request(emulator.port, 'GET', fetchPath, { headers })
-    const listed = await request(emulator.port, 'GET', listPath, { headers })
+    const fetchPathOf = (server) => `${WEBHOOKS_PATH}/${server.sid ?? emulators[0].sid}`
+    const listPath = `${WEBHOOKS_PATH}?PageSize=50`
+    // The bodies the baseline will answer, captured from the emulator.
+    const fetched = await request(emulators[0].port, 'GET', fetchPathOf(emulators[0]), { headers })
+    const listed = await request(emulators[0].port, 'GET', listPath, { headers })
     if (fetched.status !== 200 || listed.status !== 200) throw new Error(`fetch ${fetched.status} / list ${listed.status}`)
     if (JSON.parse(listed.body).webhooks.length !== 50) throw new Error('list page is not full')
     const bodies = { create: created.body, fetch: fetched.body, list: listed.body }
     writeFileSync(BODIES_FILE, JSON.stringify(bodies))
+    for (let i = 0; i < PROCESSES; i++) baselines.push(await startServer(BASELINE_ARGS, BASELINE_ENV))
 
-    baseline = await startServer(BASELINE_ARGS, BASELINE_ENV)
     const cases = [
-      { name: 'create', method: 'POST', path: WEBHOOKS_PATH, headers: FORM_HEADERS, body: CREATE_BODY, expectStatus: 201 },
-      { name: 'fetch', method: 'GET', path: fetchPath, headers, expectStatus: 200 },
-      { name: 'list', method: 'GET', path: listPath, headers, expectStatus: 200 }
+      { name: 'create', method: 'POST', pathOf: () => WEBHOOKS_PATH, headers: FORM_HEADERS, body: CREATE_BODY, expectStatus: 201 },
+      { name: 'fetch', method: 'GET', pathOf: fetchPathOf, headers, expectStatus: 200 },
+      { name: 'list', method: 'GET', pathOf: () => listPath, headers, expectStatus: 200 }
     ]
     // Same sizes: the baseline answers the emulator's own bodies.
     const sizes = {}
     for (const c of cases) {
-      const b = await request(baseline.port, c.method, c.path, { headers: c.headers, body: c.body })
-      const e = await request(emulator.port, c.method, c.path, { headers: c.headers, body: c.body })
-      if (b.status !== c.expectStatus || e.status !== c.expectStatus) throw new Error(`${c.name}: baseline ${b.status}, emulator ${e.status}`)
-      sizes[c.name] = { baseline: Buffer.byteLength(b.body), emulator: Buffer.byteLength(e.body) }
+      for (const server of [...emulators, ...baselines]) {
+        const who = baselines.includes(server) ? 'baseline' : 'emulator'
+        const res = await request(server.port, c.method, c.pathOf(server), { headers: c.headers, body: c.body })
+        if (res.status !== c.expectStatus) throw new Error(`${c.name}: ${who} answered ${res.status}`)
+        sizes[c.name] ??= {}
+        if (sizes[c.name][who] !== undefined && sizes[c.name][who] !== Buffer.byteLength(res.body)) throw new Error(`${c.name}: ${who} body sizes differ between processes`)
+        sizes[c.name][who] = Buffer.byteLength(res.body)
+      }
       if (sizes[c.name].baseline !== sizes[c.name].emulator) throw new Error(`${c.name}: body sizes differ ${JSON.stringify(sizes[c.name])}`)
     }
 
     const results = {}
     for (const c of cases) {
-      const servers = { baseline, emulator }
+      const loadOn = (server, duration) => load({ ...c, path: c.pathOf(server), port: server.port, pid: server.child.pid, connections: CONNECTIONS, duration })
       // Warm-up (JIT, connection pools), not measured.
-      for (const { port } of Object.values(servers)) await load({ ...c, port, connections: CONNECTIONS, duration: 2 })
+      for (const server of [...baselines, ...emulators]) await loadOn(server, 2)
       const rounds = { baseline: [], emulator: [] }
       for (let r = 0; r < ROUNDS; r++) {
+        // Round r pairs emulator process r mod P with baseline process (r + ⌊r / P⌋) mod P, so that over
+        // P² rounds every emulator process meets every baseline process once: a process's own luck (its
+        // speed differs from another process's of the same build by up to ±6 % on this machine) weighs
+        // on both sides alike.
+        const servers = { emulator: emulators[r % PROCESSES], baseline: baselines[(r + Math.floor(r / PROCESSES)) % PROCESSES] }
         // The order alternates (baseline first, then emulator first), so that a drift of the machine's
         // speed during a round weighs on both sides alike.
         const order = r % 2 === 0 ? ['baseline', 'emulator'] : ['emulator', 'baseline']
         for (const who of order) {
-          const { port, child } = servers[who]
-          const m = await load({ ...c, port, pid: child.pid, connections: CONNECTIONS, duration: DURATION })
+          // One unmeasured second first: a process that sat idle while the others were measured has had
+          // its young generation shrunk and its heap compacted by V8's memory reducer, which cost the
+          // emulator (a heap of stored webhooks) far more than the baseline: measured straight after the
+          // idle time, its fetch cost 113 µs per request instead of 79.
+          await loadOn(servers[who], 1)
+          const m = await loadOn(servers[who], DURATION)
           rounds[who].push(m)
-          log(`  ${c.name} round ${r + 1}/${ROUNDS} ${who.padEnd(8)} ${Math.round(m.rps)} req/s  p50 ${m.p50.toFixed(3)} ms  p99 ${m.p99.toFixed(3)} ms  server CPU ${m.serverCpuUs?.toFixed(0)} µs/req`)
+          log(`  ${c.name} round ${r + 1}/${ROUNDS} ${who.padEnd(8)} process ${(who === 'emulator' ? emulators : baselines).indexOf(servers[who]) + 1} ${Math.round(m.rps)} req/s  p50 ${m.p50.toFixed(3)} ms  p99 ${m.p99.toFixed(3)} ms  server CPU ${m.serverCpuUs?.toFixed(0)} µs/req`)
         }
       }
       // Medians over rounds: robust to one round disturbed by the (shared) machine.
@@ -129,8 +153,7 @@ async function httpCases () {
     }
     return results
   } finally {
-    if (baseline !== undefined) await stopChild(baseline.child)
-    await stopChild(emulator.child)
+    for (const server of [...baselines, ...emulators]) await stopChild(server.child)
   }
 }
 
@@ -140,11 +163,11 @@ async function main () {
   const results = {
     date: new Date().toISOString(),
     machine: { nproc: os.availableParallelism(), cpu: cpus[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg: os.loadavg().map((v) => round(v, 2)) },
-    settings: { rounds: ROUNDS, durationSeconds: DURATION, connections: CONNECTIONS, coldRuns: COLD_RUNS, webhooks: WEBHOOKS }
+    settings: { processes: PROCESSES, rounds: ROUNDS, durationSeconds: DURATION, connections: CONNECTIONS, coldRuns: COLD_RUNS, webhooks: WEBHOOKS }
   }
   const started = Date.now()
   if (ONLY.has('http')) {
-    log(`http: ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections, alternating baseline/emulator`)
+    log(`http: ${PROCESSES} processes of each, ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections, alternating baseline/emulator`)
     results.http = await httpCases()
   }
   if (ONLY.has('cold')) {
@@ -177,7 +200,7 @@ async function main () {
 
   writeFileSync(new URL('./latest.json', RESULTS_DIR), JSON.stringify(results, null, 2) + '\n')
   const m = results.machine
-  console.log(`\n${m.nproc} CPUs (${m.cpu}), Node ${m.node}, ${m.platform}; ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections\n`)
+  console.log(`\n${m.nproc} CPUs (${m.cpu}), Node ${m.node}, ${m.platform}; ${PROCESSES} processes of each server, ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections\n`)
   console.log(markdown(results))
   console.log('')
   for (const t of results.targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.target}  (${t.value})`)
