@@ -2,8 +2,8 @@
 // Cases: create/fetch/list throughput and latency (autocannon, alternating rounds), cold start, memory per
 // stored webhook, deep paging, delivery throughput. Prints a markdown table and a pass/fail line per
 // target, and writes bench/results/latest.json. Every child process is killed at the end, even on error.
-// Knobs (environment): BENCH_PROCESSES (3 pairs of fresh processes), BENCH_ROUNDS (9, spread over the pairs), BENCH_DURATION seconds per round (3), BENCH_CONNECTIONS (10),
-// BENCH_COLD_RUNS (7), BENCH_WEBHOOKS (1000000), BENCH_ONLY (comma-separated: http,cold,memory,paging,delivery),
+// Knobs (environment): BENCH_PROCESSES (3 pairs of fresh processes), BENCH_ROUNDS (9, spread evenly over
+// the pairs), BENCH_DURATION seconds per round (3), BENCH_CONNECTIONS (10), BENCH_COLD_RUNS (7), BENCH_WEBHOOKS (1000000), BENCH_ONLY (comma-separated: http,cold,memory,paging,delivery),
 // BENCH_LOG_LEVEL (the emulator's LOG_LEVEL; unset = its default, info), BENCH_EMULATOR_ENV (K=V,K=V: more
 // emulator settings). The default configuration is the point of the comparison; the knobs are for finding costs.
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -19,7 +19,9 @@ import { markdown, targetsOf } from './report.mjs'
 import { runPaging } from './paging.mjs'
 
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9)
+// Each pair runs the same number of rounds, so the total is BENCH_ROUNDS rounded to a multiple of the pairs.
+const ROUNDS_PER_PAIR = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 9) / PROCESSES))
+const ROUNDS = PROCESSES * ROUNDS_PER_PAIR
 const DURATION = Number(process.env.BENCH_DURATION ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7)
@@ -72,16 +74,16 @@ const CASES = [
 ]
 
 /**
- * One block: a fresh emulator and a fresh baseline process, measured in turn on every case (`rounds` rounds
- * each), then stopped. Adds each round's measurements to `rounds[case][who]` and body sizes to `sizes`.
+ * One pair: a fresh emulator and a fresh baseline process, measured in turn on every case (ROUNDS_PER_PAIR
+ * rounds each), then stopped. Adds each round's measurements to `rounds[case][who]` and body sizes to `sizes`.
  */
-async function measureBlock (rounds, sizes, roundsPerBlock, block) {
+async function measurePair (rounds, sizes, pair) {
   const emulator = await startServer(EMULATOR_ARGS, EMULATOR_ENV)
   let baseline
   try {
     const { sid, created } = await seed(emulator)
     emulator.sid = sid
-    if (block === 0) {
+    if (pair === 0) {
       // The bodies the baseline will answer, captured from the emulator.
       const fetched = await request(emulator.port, 'GET', CASES[1].pathOf(emulator), { headers: HEADERS })
       const listed = await request(emulator.port, 'GET', LIST_PATH, { headers: HEADERS })
@@ -103,15 +105,15 @@ async function measureBlock (rounds, sizes, roundsPerBlock, block) {
       const loadOn = (server, duration) => load({ ...c, path: c.pathOf(server), port: server.port, pid: server.child.pid, connections: CONNECTIONS, duration })
       // Warm-up (JIT, connection pools), not measured.
       for (const who of ['baseline', 'emulator']) await loadOn(servers[who], 2)
-      for (let r = 0; r < roundsPerBlock; r++) {
+      for (let r = 0; r < ROUNDS_PER_PAIR; r++) {
         // The order alternates (baseline first, then emulator first), so that a drift of the machine's
         // speed during a round weighs on both sides alike.
-        const round = block * roundsPerBlock + r
-        const order = round % 2 === 0 ? ['baseline', 'emulator'] : ['emulator', 'baseline']
+        const index = pair * ROUNDS_PER_PAIR + r
+        const order = index % 2 === 0 ? ['baseline', 'emulator'] : ['emulator', 'baseline']
         for (const who of order) {
           const m = await loadOn(servers[who], DURATION)
           rounds[c.name][who].push(m)
-          log(`  ${c.name} round ${round + 1}/${PROCESSES * roundsPerBlock} (process pair ${block + 1}) ${who.padEnd(8)} ${Math.round(m.rps)} req/s  p50 ${m.p50.toFixed(3)} ms  p99 ${m.p99.toFixed(3)} ms  server CPU ${m.serverCpuUs?.toFixed(0)} µs/req`)
+          log(`  ${c.name} round ${index + 1}/${ROUNDS} (process pair ${pair + 1}) ${who.padEnd(8)} ${Math.round(m.rps)} req/s  p50 ${m.p50.toFixed(3)} ms  p99 ${m.p99.toFixed(3)} ms  server CPU ${m.serverCpuUs?.toFixed(0)} µs/req`)
         }
       }
     }
@@ -127,10 +129,9 @@ async function httpCases () {
   // several processes' luck on both sides. (Keeping several processes alive and measuring them in turn
   // left each idle for long enough that V8 shrank its heap, which cost the emulator, with its stored
   // webhooks, more than the baseline.)
-  const roundsPerBlock = Math.max(1, Math.round(ROUNDS / PROCESSES))
   const rounds = Object.fromEntries(CASES.map((c) => [c.name, { baseline: [], emulator: [] }]))
   const sizes = Object.fromEntries(CASES.map((c) => [c.name, {}]))
-  for (let block = 0; block < PROCESSES; block++) await measureBlock(rounds, sizes, roundsPerBlock, block)
+  for (let pair = 0; pair < PROCESSES; pair++) await measurePair(rounds, sizes, pair)
   const results = {}
   for (const c of CASES) {
     // Medians over rounds: robust to one round disturbed by the (shared) machine.

@@ -8,7 +8,6 @@ import { OPERATIONS, operationOf, type Operation } from './operations.js'
 import { badParameter, ControlParams, expectNoParameters } from './params.js'
 import { sendJson } from '../json.js'
 
-
 export interface JournalFilter {
   method?: string
   pathPrefix?: string

@@ -43,4 +43,3 @@ export async function createWebhook (app: FastifyInstance, name: string, caller:
 
 /** Twilio's error envelope. */
 export { errorBody as twilioError } from '../helper.js'
-
