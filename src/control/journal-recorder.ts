@@ -3,17 +3,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onResponseHookHandler } from 'fastify'
 import type { EmulatorContext } from '../context.js'
 import { withHook } from '../api-scope.js'
-import { paramsJson } from './journal.js'
 
 /** Files one API request, with its route pattern, form body and outcome, in the caller's journal. */
 export function recordRequest (context: EmulatorContext, request: FastifyRequest, route: string | undefined, body: unknown, status: number, errorCode: number): void {
-  context.journal.record(request.accountSid, {
+  context.journal.record({
+    accountSid: request.accountSid,
     time: context.clock(),
     method: request.method,
     url: request.url,
     route,
-    query: paramsJson(request.query),
-    params: paramsJson(body),
+    query: request.query,
+    body,
     status,
     errorCode
   })

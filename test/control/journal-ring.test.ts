@@ -2,28 +2,59 @@
 // in, in order, for any texts (long, multi-byte, absent) and across growth and wrap-around.
 import fc from 'fast-check'
 import t from 'tap'
-import { RequestJournal, type JournalEntry } from '../../src/control/journal.js'
+import { paramsJson, RequestJournal, type JournalEntry, type RecordedRequest } from '../../src/control/journal.js'
 
-function entry (i: number, over: Partial<JournalEntry> = {}): JournalEntry {
+/** The i-th request as the recorder hands it over (parsed query and body, or none). */
+function request (i: number, over: Partial<RecordedRequest> = {}): RecordedRequest {
   return {
+    accountSid: 'AC1',
     time: 1_795_860_000_000 + i,
     method: i % 2 === 0 ? 'POST' : 'GET',
     url: `/v2/Services/VA${'0'.repeat(32)}/Webhooks?Page=${i}`,
     route: i % 3 === 0 ? undefined : '/v2/Services/:ServiceSid/Webhooks',
-    query: i % 2 === 0 ? undefined : JSON.stringify({ Page: i }),
-    params: i % 2 === 0 ? JSON.stringify({ FriendlyName: `w${i}`, EventTypes: ['*'] }) : undefined,
+    query: i % 2 === 0 ? {} : { Page: String(i) },
+    body: i % 2 === 0 ? { FriendlyName: `w${i}`, EventTypes: ['*'] } : undefined,
     status: i % 5 === 0 ? 0 : 201,
     errorCode: i % 7 === 0 ? 99999 : 0,
     ...over
   }
 }
 
+/** What a snapshot gives back for it: the query and body as JSON text, absent when empty. */
+function entry (i: number, over: Partial<RecordedRequest> = {}): JournalEntry {
+  const { time, method, url, route, query, body, status, errorCode } = request(i, over)
+  return { time, method, url, route, query: paramsJson(query), params: paramsJson(body), status, errorCode }
+}
+
+t.test('the JSON texts of a query and a body: absent when empty or not an object', async (t) => {
+  t.equal(paramsJson({ Page: '2' }), '{"Page":"2"}')
+  t.equal(paramsJson({}), undefined)
+  t.equal(paramsJson(undefined), undefined)
+  t.equal(paramsJson('Page=2'), undefined)
+  t.same(entry(1).query, '{"Page":"1"}')
+  t.same(entry(2).params, '{"FriendlyName":"w2","EventTypes":["*"]}')
+})
+
+t.test('a request is filed in the same turn when read, and once only', async (t) => {
+  const journal = new RequestJournal(10)
+  journal.record(request(1))
+  t.same(journal.snapshot('AC1'), { entries: [entry(1)], dropped: 0 })
+  await new Promise((resolve) => setImmediate(resolve))
+  journal.record(request(2))
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(journal.snapshot('AC1'), { entries: [entry(1), entry(2)], dropped: 0 })
+  journal.record(request(3))
+  journal.clear('AC1')
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(journal.snapshot('AC1'), { entries: [], dropped: 0 }, 'a clear drops what was recorded before it')
+})
+
 t.test('entries come back as recorded, oldest first, through growth and wrap-around', async (t) => {
   const journal = new RequestJournal(1000)
   const all = Array.from({ length: 2500 }, (_, i) => entry(i))
-  for (const e of all.slice(0, 700)) journal.record('AC1', e)
+  for (let i = 0; i < 700; i++) journal.record(request(i))
   t.same(journal.snapshot('AC1'), { entries: all.slice(0, 700), dropped: 0 })
-  for (const e of all.slice(700)) journal.record('AC1', e)
+  for (let i = 700; i < 2500; i++) journal.record(request(i))
   t.same(journal.snapshot('AC1'), { entries: all.slice(1500), dropped: 1500 })
   t.same(journal.snapshot('AC2'), { entries: [], dropped: 0 })
   journal.clear('AC1')
@@ -32,11 +63,11 @@ t.test('entries come back as recorded, oldest first, through growth and wrap-aro
 
 t.test('texts too long for a slot are kept whole, and a slot reused by a short entry reads the short one', async (t) => {
   const journal = new RequestJournal(2)
-  const long = entry(1, { params: JSON.stringify({ FriendlyName: 'é€😀'.repeat(200) }), url: '/v2/' + 'x'.repeat(300) })
-  journal.record('AC1', long)
-  journal.record('AC1', entry(2))
-  t.same(journal.snapshot('AC1').entries, [long, entry(2)])
-  journal.record('AC1', entry(3))
+  const long = { body: { FriendlyName: 'é€😀'.repeat(200) }, url: '/v2/' + 'x'.repeat(300) }
+  journal.record(request(1, long))
+  journal.record(request(2))
+  t.same(journal.snapshot('AC1').entries, [entry(1, long), entry(2)])
+  journal.record(request(3))
   t.same(journal.snapshot('AC1'), { entries: [entry(2), entry(3)], dropped: 1 })
 })
 
@@ -49,8 +80,8 @@ t.test('any texts round-trip exactly (JSON text, Latin-1 URLs, up to and past th
     fc.option(fc.dictionary(fc.string(), fc.array(fc.string({ unit: 'grapheme' }))), { nil: undefined }),
     (url, query, params) => {
       runs++
-      const e = entry(runs, { url, query: query === undefined ? undefined : JSON.stringify(query), params: params === undefined ? undefined : JSON.stringify(params) })
-      journal.record('AC1', e)
+      const e = entry(runs, { url, query, body: params })
+      journal.record(request(runs, { url, query, body: params }))
       const entries = journal.snapshot('AC1').entries
       return JSON.stringify(entries.at(-1)) === JSON.stringify(e) && entries.at(-1)?.query === e.query
     }), { numRuns: 1000, seed: 20261128 })
@@ -59,6 +90,6 @@ t.test('any texts round-trip exactly (JSON text, Latin-1 URLs, up to and past th
 
 t.test('a journal of one keeps the last entry', async (t) => {
   const journal = new RequestJournal(1)
-  for (let i = 0; i < 5; i++) journal.record('AC1', entry(i))
+  for (let i = 0; i < 5; i++) journal.record(request(i))
   t.same(journal.snapshot('AC1'), { entries: [entry(4)], dropped: 4 })
 })
