@@ -25,6 +25,11 @@ export class TwilioApiError extends Error {
   }
 }
 
+/** Twilio's generic error code for an HTTP status: 20000 + status (20404, 20429, 20503, …). */
+export function statusErrorCode (status: number): number {
+  return 20000 + status
+}
+
 export function twilioErrorBody (status: number, code: number, message: string): TwilioErrorBody {
   return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }
 }
@@ -114,7 +119,7 @@ function fromFastifyError (err: FastifyError, request: FastifyRequest): TwilioAp
   }
   if (err.validation !== undefined) return new TwilioApiError(400, 20001, 'Invalid request')
   if (status === 401) return authenticationFailed()
-  if (status >= 400 && status < 500) return new TwilioApiError(status, 20000 + status, err.message)
+  if (status >= 400 && status < 500) return new TwilioApiError(status, statusErrorCode(status), err.message)
   return new TwilioApiError(500, 20500, 'Internal Server Error')
 }
 

@@ -5,7 +5,7 @@ import { STATUS_CODES, type Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyHttpOptions, FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
-import { twilioErrorBody } from './errors.js'
+import { statusErrorCode, twilioErrorBody } from './errors.js'
 
 /** Largest request body (413/20413 above it). */
 export const BODY_LIMIT_BYTES = 1024 * 1024
@@ -62,7 +62,7 @@ function clientErrorHandler (this: FastifyInstance, err: ConnectionError, socket
   // Not when a response already started on this connection: a second status line would corrupt it.
   const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage?.headersSent === true
   if (socket.writable && !started) {
-    const body = JSON.stringify(twilioErrorBody(status, 20000 + status, message))
+    const body = JSON.stringify(twilioErrorBody(status, statusErrorCode(status), message))
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   }
   socket.destroy()

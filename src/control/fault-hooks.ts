@@ -2,7 +2,7 @@
 // own faults apply), and in the delivery dispatcher's beforeAttempt hook.
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify'
 import type { EmulatorContext } from '../context.js'
-import { requestPath, TwilioApiError } from '../errors.js'
+import { requestPath, statusErrorCode, TwilioApiError } from '../errors.js'
 import type { AttemptFault } from '../events/attempt-hook.js'
 import type { Fault } from './faults.js'
 import { recordRequest } from './journal-recorder.js'
@@ -11,7 +11,7 @@ function errorOf (fault: Fault): TwilioApiError | undefined {
   const { status, code, message, retryAfter } = fault.spec
   if (status === undefined) return undefined
   const headers: Record<string, string> = retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }
-  return new TwilioApiError(status, code ?? 20000 + status, message ?? '', headers)
+  return new TwilioApiError(status, code ?? statusErrorCode(status), message ?? '', headers)
 }
 
 /** Ends the exchange without an answer: the client sees the connection close (socket hang up / ECONNRESET). */

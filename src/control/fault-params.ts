@@ -1,8 +1,10 @@
 // The parameters of POST /__emulator/faults → a FaultSpec. Every parameter is checked, including the
 // ones that make no sense together, so a typo in a test setup fails loudly instead of injecting nothing.
 import { randomInt } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
 import { VERIFY_EVENT_TYPES } from '../events/event.js'
 import { HTTP_METHODS } from '../api-scope.js'
+import { statusErrorCode } from '../errors.js'
 import { SERVICE_SID, WEBHOOK_SID } from '../sid.js'
 import { FAULT_TARGETS, type FaultSpec } from './faults.js'
 import { OPERATIONS } from './operations.js'
@@ -20,22 +22,9 @@ const DELIVERY_ONLY = ['EventType', 'ServiceSid', 'WebhookSid', 'Duplicate'] as 
 export const MAX_DELAY_MS = 120_000
 export const MAX_TIMES = 1_000_000
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout'
-}
-
 /** The message of an injected error when none is given. */
-export function defaultFaultMessage (status: number): string {
-  return `${STATUS_TEXT[status] ?? `HTTP ${status}`} (injected fault)`
+function defaultFaultMessage (status: number): string {
+  return `${STATUS_CODES[status] ?? `HTTP ${status}`} (injected fault)`
 }
 
 export function parseFaultSpec (query: unknown, body: unknown): FaultSpec {
@@ -86,7 +75,7 @@ export function parseFaultSpec (query: unknown, body: unknown): FaultSpec {
     const orphan = code !== undefined ? 'Code' : message !== undefined ? 'Message' : retryAfter !== undefined ? 'RetryAfter' : undefined
     if (orphan !== undefined) throw badParameter(orphan, 'only used with Status')
   } else if (target === 'api') {
-    spec.code = code ?? 20000 + status
+    spec.code = code ?? statusErrorCode(status)
     spec.message = message ?? defaultFaultMessage(status)
     const wait = retryAfter ?? (status === 429 ? 1 : undefined)
     if (wait !== undefined) spec.retryAfter = wait

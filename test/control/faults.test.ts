@@ -65,6 +65,11 @@ t.test('defaults by status: code 20000+status, a message, Retry-After 1 for 429 
   const limited = await createWebhook(app, 'x')
   t.same(limited.json(), twilioError(429, 20429, 'Too Many Requests (injected fault)'))
   t.equal(limited.headers['retry-after'], '1')
+  // Any status with a standard reason phrase gets it; one without gets its number.
+  await addFault(app, { Path: '/v2/**', Status: 422 })
+  t.same((await createWebhook(app, 'x')).json(), twilioError(422, 20422, 'Unprocessable Entity (injected fault)'))
+  await addFault(app, { Path: '/v2/**', Status: 599 })
+  t.same((await createWebhook(app, 'x')).json(), twilioError(599, 20599, 'HTTP 599 (injected fault)'))
 })
 
 t.test('Times counts matching requests; GET lists remaining and applied; matchers combine', async (t) => {
