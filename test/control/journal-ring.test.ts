@@ -93,3 +93,8 @@ t.test('a journal of one keeps the last entry', async (t) => {
   for (let i = 0; i < 5; i++) journal.record(request(i))
   t.same(journal.snapshot('AC1'), { entries: [entry(4)], dropped: 4 })
 })
+
+t.test('a limit of 0 turns the journal off; any other limit keeps it on', async (t) => {
+  t.equal(new RequestJournal(0).enabled, false)
+  t.equal(new RequestJournal(1).enabled, true)
+})
