@@ -1,10 +1,11 @@
 // `node bench/aa.mjs [rounds] [blocks|mirrored|both]`: an A/A check of the round design of npm run bench.
 // Two processes of the same baseline server answer creates; each round's ratio between them would be 1 on
 // a quiet machine, so the spread of those ratios is what the machine adds to every round of run.mjs.
-// "blocks": one 3 s window per server, the order alternating from round to round (the old design);
-// "mirrored": four 1 s windows, A B B A then B A A B (run.mjs's design). Prints each design's median
-// ratio, the spread of its rounds' ratios (median absolute deviation, which one disturbed round does not
-// move, as it does not move run.mjs's medians; and the standard deviation), and the ratios.
+// "blocks": one 3 s window per server, the order alternating from round to round (run.mjs's design);
+// "mirrored": four 1 s windows, A B B A then B A A B (tried, not kept: see README "Performance").
+// Prints each design's median ratio, the spread of its rounds' ratios (median absolute deviation, which
+// one disturbed round does not move, as it does not move run.mjs's medians; and the standard deviation),
+// and the ratios.
 import { CREATE_BODY, FORM_HEADERS, WEBHOOKS_PATH, combineWindows, freePort, killAll, load, median, spawnNode, stopChild, waitFor201 } from './lib.mjs'
 
 const ROUNDS = Number(process.argv[2] ?? 12)

@@ -2,8 +2,8 @@
 // Cases: create/fetch/list throughput and latency (autocannon, alternating rounds), cold start, memory per
 // stored webhook, deep paging, delivery throughput. Prints a markdown table and a pass/fail line per
 // target, and writes bench/results/latest.json. Every child process is killed at the end, even on error.
-// Knobs (environment): BENCH_PROCESSES (5 pairs of fresh processes), BENCH_ROUNDS (15, spread evenly over
-// the pairs), BENCH_DURATION seconds per window (1; a round is four windows, two per server), BENCH_CONNECTIONS (10), BENCH_COLD_RUNS (7), BENCH_WEBHOOKS (1000000), BENCH_ONLY (comma-separated: http,cold,memory,paging,delivery),
+// Knobs (environment): BENCH_PROCESSES (5 pairs of fresh processes), BENCH_ROUNDS (10, spread evenly over
+// the pairs), BENCH_DURATION seconds per server and round (3), BENCH_CONNECTIONS (10), BENCH_COLD_RUNS (7), BENCH_WEBHOOKS (1000000), BENCH_ONLY (comma-separated: http,cold,memory,paging,delivery),
 // BENCH_LOG_LEVEL (the emulator's LOG_LEVEL; unset = its default, info), BENCH_EMULATOR_ENV (K=V,K=V: more
 // emulator settings). The default configuration is the point of the comparison; the knobs are for finding costs.
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -11,7 +11,7 @@ import os from 'node:os'
 import { bundleBaseline, runColdStart } from './cold-start.mjs'
 import { runDelivery } from './delivery.mjs'
 import {
-  AUTHORIZATION, CREATE_BODY, FORM_HEADERS, WEBHOOKS_PATH, combineWindows, createWebhook, freePort, killAll, load, median,
+  AUTHORIZATION, CREATE_BODY, FORM_HEADERS, WEBHOOKS_PATH, createWebhook, freePort, killAll, load, median,
   request, round, spawnNode, stopChild, waitFor201
 } from './lib.mjs'
 import { runMemory } from './memory.mjs'
@@ -20,9 +20,12 @@ import { runPaging } from './paging.mjs'
 
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 5)
 // Each pair runs the same number of rounds, so the total is BENCH_ROUNDS rounded to a multiple of the pairs.
-const ROUNDS_PER_PAIR = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 15) / PROCESSES))
+const ROUNDS_PER_PAIR = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 10) / PROCESSES))
 const ROUNDS = PROCESSES * ROUNDS_PER_PAIR
-const DURATION = Number(process.env.BENCH_DURATION ?? 1)
+// 3 s per server and round: shorter windows measured the emulator lower than the baseline, not only
+// noisier (fetch, the same two processes, 12 rounds of each: 0.757 and 0.775 with 1 s windows against
+// 0.818 and 0.859 with 3 s), so each measurement stays far from a switch between servers.
+const DURATION = Number(process.env.BENCH_DURATION ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7)
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 1_000_000)
@@ -106,17 +109,12 @@ async function measurePair (rounds, sizes, pair) {
       // Warm-up (JIT, connection pools), not measured.
       for (const who of ['baseline', 'emulator']) await loadOn(servers[who], 2)
       for (let r = 0; r < ROUNDS_PER_PAIR; r++) {
-        // A round is four windows in mirrored order (baseline, emulator, emulator, baseline, or the
-        // reverse in the next round): a drift of the machine's speed that is steady over the round then
-        // weighs on both sides alike. A/A runs (bench/aa.mjs) found the rounds' ratios no tighter than
-        // with one 3 s window per server, but a round now takes 4 s of measuring instead of 6, so a run
-        // has more rounds and more process pairs for about the same time.
+        // The order alternates (baseline first, then emulator first), so that a drift of the machine's
+        // speed during a round weighs on both sides alike.
         const index = pair * ROUNDS_PER_PAIR + r
-        const [first, second] = index % 2 === 0 ? ['baseline', 'emulator'] : ['emulator', 'baseline']
-        const windows = { baseline: [], emulator: [] }
-        for (const who of [first, second, second, first]) windows[who].push(await loadOn(servers[who], DURATION))
-        for (const who of [first, second]) {
-          const m = combineWindows(windows[who])
+        const order = index % 2 === 0 ? ['baseline', 'emulator'] : ['emulator', 'baseline']
+        for (const who of order) {
+          const m = await loadOn(servers[who], DURATION)
           rounds[c.name][who].push(m)
           log(`  ${c.name} round ${index + 1}/${ROUNDS} (process pair ${pair + 1}) ${who.padEnd(8)} ${Math.round(m.rps)} req/s  p50 ${m.p50.toFixed(3)} ms  p99 ${m.p99.toFixed(3)} ms  server CPU ${m.serverCpuUs?.toFixed(0)} µs/req`)
         }
@@ -172,11 +170,11 @@ async function main () {
   const results = {
     date: new Date().toISOString(),
     machine: { nproc: os.availableParallelism(), cpu: cpus[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg: os.loadavg().map((v) => round(v, 2)) },
-    settings: { processes: PROCESSES, rounds: ROUNDS, windowSeconds: DURATION, connections: CONNECTIONS, coldRuns: COLD_RUNS, webhooks: WEBHOOKS }
+    settings: { processes: PROCESSES, rounds: ROUNDS, durationSeconds: DURATION, connections: CONNECTIONS, coldRuns: COLD_RUNS, webhooks: WEBHOOKS }
   }
   const started = Date.now()
   if (ONLY.has('http')) {
-    log(`http: ${PROCESSES} pairs of processes, ${ROUNDS} rounds of 2 × ${DURATION} s per server, ${CONNECTIONS} connections, mirrored baseline/emulator windows`)
+    log(`http: ${PROCESSES} pairs of processes, ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections, alternating baseline/emulator`)
     results.http = await httpCases()
   }
   if (ONLY.has('cold')) {
@@ -209,7 +207,7 @@ async function main () {
 
   writeFileSync(new URL('./latest.json', RESULTS_DIR), JSON.stringify(results, null, 2) + '\n')
   const m = results.machine
-  console.log(`\n${m.nproc} CPUs (${m.cpu}), Node ${m.node}, ${m.platform}; ${PROCESSES} pairs of processes, ${ROUNDS} rounds of 2 × ${DURATION} s per server, ${CONNECTIONS} connections\n`)
+  console.log(`\n${m.nproc} CPUs (${m.cpu}), Node ${m.node}, ${m.platform}; ${PROCESSES} pairs of processes, ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections\n`)
   console.log(markdown(results))
   console.log('')
   for (const t of results.targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.target}  (${t.value})`)
