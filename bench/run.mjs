@@ -27,6 +27,8 @@ const ROUNDS = PROCESSES * ROUNDS_PER_PAIR
 // 0.818 and 0.859 with 3 s), so each measurement stays far from a switch between servers.
 const DURATION = Number(process.env.BENCH_DURATION ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const FIRST_WARM_UP_SECONDS = 6
+const WARM_UP_SECONDS = 2
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7)
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 1_000_000)
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'http,cold,memory,paging,delivery').split(','))
@@ -106,8 +108,12 @@ async function measurePair (rounds, sizes, pair) {
       }
       if (sizes[c.name].baseline !== sizes[c.name].emulator) throw new Error(`${c.name}: body sizes differ ${JSON.stringify(sizes[c.name])}`)
       const loadOn = (server, duration) => load({ ...c, path: c.pathOf(server), port: server.port, pid: server.child.pid, connections: CONNECTIONS, duration })
-      // Warm-up (JIT, connection pools), not measured.
-      for (const who of ['baseline', 'emulator']) await loadOn(servers[who], 2)
+      // Warm-up (JIT, connection pools), not measured. The first case is a fresh process's first load:
+      // under creates, V8 was still optimizing and deoptimizing the emulator's functions 3-4 s in
+      // (--trace-opt, three fresh processes: 18-24 optimized and 12-13 deoptimized in the third second),
+      // the baseline's after 2 s, so that case warms both for FIRST_WARM_UP_SECONDS.
+      const warmUp = c === CASES[0] ? FIRST_WARM_UP_SECONDS : WARM_UP_SECONDS
+      for (const who of ['baseline', 'emulator']) await loadOn(servers[who], warmUp)
       for (let r = 0; r < ROUNDS_PER_PAIR; r++) {
         // The order alternates (baseline first, then emulator first), so that a drift of the machine's
         // speed during a round weighs on both sides alike.
