@@ -6,11 +6,16 @@
 // Prints each design's median ratio, the spread of its rounds' ratios (median absolute deviation, which
 // one disturbed round does not move, as it does not move run.mjs's medians; and the standard deviation),
 // and the ratios.
-import { CREATE_BODY, FORM_HEADERS, WEBHOOKS_PATH, combineWindows, freePort, killAll, load, median, spawnNode, stopChild, waitFor201 } from './lib.mjs'
+import { CREATE_BODY, FORM_HEADERS, WEBHOOKS_PATH, freePort, killAll, load, median, spawnNode, stopChild, waitFor201 } from './lib.mjs'
 
 const ROUNDS = Number(process.argv[2] ?? 12)
 const DESIGNS = process.argv[3] === undefined || process.argv[3] === 'both' ? ['blocks', 'mirrored'] : [process.argv[3]]
 const CREATE = { method: 'POST', path: WEBHOOKS_PATH, headers: FORM_HEADERS, body: CREATE_BODY, expectStatus: 201 }
+
+/** A server's requests per second over its windows of a round. */
+function rateOf (windows) {
+  return windows.reduce((sum, m) => sum + m.requests, 0) / windows.reduce((sum, m) => sum + m.seconds, 0)
+}
 
 function medianAbsoluteDeviation (values) {
   const middle = median(values)
@@ -39,7 +44,7 @@ try {
       const windows = new Map(servers.map((s) => [s, []]))
       const order = design === 'blocks' ? [first, second] : [first, second, second, first]
       for (const server of order) windows.get(server).push(await run(server, design === 'blocks' ? 3 : 1))
-      ratios.push(combineWindows(windows.get(servers[0])).rps / combineWindows(windows.get(servers[1])).rps)
+      ratios.push(rateOf(windows.get(servers[0])) / rateOf(windows.get(servers[1])))
     }
     console.log(`${design}: median ${median(ratios).toFixed(3)}, median absolute deviation ${medianAbsoluteDeviation(ratios).toFixed(3)}, standard deviation ${standardDeviation(ratios).toFixed(3)}; ${ratios.map((x) => x.toFixed(2)).join(' ')}`)
   }

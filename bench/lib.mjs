@@ -198,23 +198,6 @@ export async function load ({ port, method = 'GET', path, headers = {}, body, co
     seconds: result.duration,
     rps: latencies.length / result.duration,
     p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    // Ascending, for merging windows (see combineWindows).
-    latencies
-  }
-}
-
-/** Several load() windows on one server as one measurement: totals, and percentiles of all latencies together. */
-export function combineWindows (windows) {
-  const latencies = windows.flatMap((m) => m.latencies).sort((a, b) => a - b)
-  const seconds = windows.reduce((sum, m) => sum + m.seconds, 0)
-  const cpuUs = windows.every((m) => m.serverCpuUs !== undefined) ? windows.reduce((sum, m) => sum + m.serverCpuUs * m.requests, 0) : undefined
-  return {
-    serverCpuUs: cpuUs === undefined ? undefined : cpuUs / latencies.length,
-    requests: latencies.length,
-    seconds,
-    rps: latencies.length / seconds,
-    p50: percentile(latencies, 50),
     p99: percentile(latencies, 99)
   }
 }
