@@ -3,7 +3,7 @@
 import { hostname } from 'node:os'
 import pino, { type Bindings, type ChildLoggerOptions } from 'pino'
 import type { FastifyBaseLogger } from 'fastify'
-import { jsonString } from './json.js'
+import { jsonString, rememberingLast } from './json.js'
 
 export interface LineDestination { write: (line: string) => void }
 let stdoutDestination: LineDestination | undefined
@@ -73,10 +73,13 @@ export type RequestLineWriter = (reqId: string, method: string, url: string, sta
  */
 export function requestLineWriter (destination: LineDestination): RequestLineWriter {
   const bindings = `,"pid":${process.pid},"hostname":${JSON.stringify(hostname())},"reqId":`
+  // Requests in a row often share their URL (creates in one Service, polls of one resource): its JSON is
+  // remembered instead of scanned again (~0.2 µs for a create's URL on the bench machine).
+  const urlJson = rememberingLast(jsonString)
   return (reqId, method, url, statusCode, ms) => {
     // reqId is a generated SID (Fastify takes no request id from headers unless configured to) and the
     // method an HTTP token (Node's parser accepts no other): neither can need escaping; the URL can.
-    destination.write('{"level":30,"time":' + Date.now() + bindings + '"' + reqId + '","method":"' + method + '","url":' + jsonString(url) + ',"statusCode":' + statusCode + ',"ms":' + ms + ',"msg":"request"}\n')
+    destination.write('{"level":30,"time":' + Date.now() + bindings + '"' + reqId + '","method":"' + method + '","url":' + urlJson(url) + ',"statusCode":' + statusCode + ',"ms":' + ms + ',"msg":"request"}\n')
   }
 }
 

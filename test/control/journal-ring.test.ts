@@ -2,7 +2,7 @@
 // in, in order, for any texts (long, multi-byte, absent) and across growth and wrap-around.
 import fc from 'fast-check'
 import t from 'tap'
-import { paramsJson, RequestJournal, type JournalEntry, type RecordedRequest } from '../../src/control/journal.js'
+import { packParams, RequestJournal, unpackParams, type JournalEntry, type RecordedRequest } from '../../src/control/journal.js'
 
 /** The i-th request as the recorder hands it over (parsed query and body, or none). */
 function request (i: number, over: Partial<RecordedRequest> = {}): RecordedRequest {
@@ -20,19 +20,43 @@ function request (i: number, over: Partial<RecordedRequest> = {}): RecordedReque
   }
 }
 
-/** What a snapshot gives back for it: the query and body as JSON text, absent when empty. */
+/** A query or body as a snapshot gives it back: JSON text, absent when it has no keys or is not an object. */
+function paramsJson (value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null && Object.keys(value).length > 0 ? JSON.stringify(value) : undefined
+}
+
+/** What a snapshot gives back for it. */
 function entry (i: number, over: Partial<RecordedRequest> = {}): JournalEntry {
   const { time, method, url, route, query, body, status, errorCode } = request(i, over)
   return { time, method, url, route, query: paramsJson(query), params: paramsJson(body), status, errorCode }
 }
 
-t.test('the JSON texts of a query and a body: absent when empty or not an object', async (t) => {
-  t.equal(paramsJson({ Page: '2' }), '{"Page":"2"}')
-  t.equal(paramsJson({}), undefined)
-  t.equal(paramsJson(undefined), undefined)
-  t.equal(paramsJson('Page=2'), undefined)
+t.test('queries and bodies are packed without escaping, and read back as the JSON text of the object', async (t) => {
+  const form = { FriendlyName: 'My "hook"', EventTypes: ['factor.created', 'challenge.approved'], WebhookUrl: 'https://example.com/a:b' }
+  t.equal(packParams(form), 'F12:FriendlyNames9:My "hook"10:EventTypesa2:14:factor.created18:challenge.approved10:WebhookUrls23:https://example.com/a:b')
+  t.equal(unpackParams(packParams(form) as string), JSON.stringify(form))
+  t.equal(packParams({ PageSize: 50 }), 'J{"PageSize":50}', 'a value other than text or a list of texts: kept as JSON')
+  t.equal(packParams({ EventTypes: ['*', 1] }), 'J{"EventTypes":["*",1]}')
+  t.equal(packParams({ FriendlyName: 'a\ud800' }), 'J{"FriendlyName":"a\\ud800"}', 'a lone surrogate, which UTF-8 would not give back: kept as JSON')
+  t.equal(packParams({ EventTypes: [] }), 'F10:EventTypesa0:')
+  t.equal(unpackParams('F10:EventTypesa0:'), '{"EventTypes":[]}')
+  t.equal(packParams({}), undefined)
+  t.equal(packParams(undefined), undefined)
+  t.equal(packParams('Page=2'), undefined)
   t.same(entry(1).query, '{"Page":"1"}')
   t.same(entry(2).params, '{"FriendlyName":"w2","EventTypes":["*"]}')
+})
+
+t.test('any object packs and unpacks to exactly its JSON text', async (t) => {
+  let runs = 0
+  const text = fc.string({ unit: 'binary', maxLength: 40 })
+  const value = fc.oneof(text, fc.array(text, { maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 }))
+  fc.assert(fc.property(fc.dictionary(fc.oneof(text, fc.constantFrom('__proto__', '0', '12', 'a:1', '3:')), value, { minKeys: 1 }), (object) => {
+    runs++
+    const json = JSON.stringify(object)
+    return json === '{}' ? packParams(object) === undefined : unpackParams(packParams(object) as string) === json
+  }), { numRuns: 2000, seed: 20261128 })
+  t.equal(runs, 2000)
 })
 
 t.test('a request is filed in the same turn when read, and once only', async (t) => {
