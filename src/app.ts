@@ -1,6 +1,6 @@
 // buildApp: the whole emulator as a Fastify instance that is not listening yet.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import type { Bindings, ChildLoggerOptions, Logger } from 'pino'
+import type { Logger } from 'pino'
 import { AccountRegistry, type Account } from './accounts.js'
 import { authenticatedScope } from './api-scope.js'
 import { systemClock, toEpochSeconds, type Clock } from './clock.js'
@@ -19,7 +19,7 @@ import { accountOf, loadFixturesFile, seedAccount, type Fixtures } from './fixtu
 import { healthRoutes } from './health.js'
 import { compileOnFirstUse } from './lazy-validators.js'
 import { serverLimits } from './limits.js'
-import { batchedStdout, DeferredChildLogger, requestLineWriter } from './logging.js'
+import { batchedStdout, deferChildLoggers, requestLineWriter } from './logging.js'
 import { newSid as defaultNewSid, type SidGenerator } from './sid.js'
 import { serviceRoutes } from './services/routes.js'
 import { createMemoryRepository } from './store/memory-repository.js'
@@ -97,10 +97,6 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     frameworkErrors: frameworkErrorHandler,
     // Every response carries Twilio-Request-Id; the same id tags the request's log line.
     genReqId: () => newSid('RQ'),
-    // request.log's pino child is made only when something logs through it (DeferredChildLogger).
-    ...(options.logger === undefined
-      ? { childLoggerFactory: (parent: FastifyBaseLogger, bindings: Bindings, childOptions: ChildLoggerOptions) => new DeferredChildLogger(parent, bindings, childOptions) as unknown as FastifyBaseLogger }
-      : {}),
     // Fastify's two lines per request are replaced by the single line logged in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
     schemaErrorFormatter: formatSchemaErrors,
@@ -111,6 +107,8 @@ export async function buildApp (options: BuildOptions = {}): Promise<FastifyInst
     ajv: { customOptions: { code: { optimize: false }, validateSchema: false }, onCreate: compileOnFirstUse },
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 }
   })
+  // request.log's pino child is made only when something logs through it (logging.ts).
+  if (options.logger === undefined) deferChildLoggers(app.log)
   app.decorate('emulator', context)
   app.decorateRequest('accountSid', '')
   app.decorateReply('twilioErrorCode', 0)

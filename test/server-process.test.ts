@@ -89,6 +89,30 @@ t.test('the request line follows the default logger level as it is changed at ru
   t.same(urls, ['/__emulator/health?n=1', '/__emulator/health?n=3'])
 })
 
+t.test("request.log under the default logger carries the request's reqId, and the root's children still log", async (t) => {
+  // An injected 500 is logged through request.log (errors.ts); its pino child is made on that first use.
+  const script = `
+    import { buildApp } from ${JSON.stringify(new URL('../dist/app.js', import.meta.url).href)}
+    const app = await buildApp({ port: 0 })
+    const headers = { authorization: ${JSON.stringify(AUTH)}, 'content-type': 'application/x-www-form-urlencoded' }
+    const fault = await app.inject({ method: 'POST', url: '/__emulator/faults', headers, payload: 'Operation=ListService&Status=500' })
+    const failed = await app.inject({ method: 'GET', url: '/v2/Services', headers })
+    app.log.child({ component: 'test' }).warn('from a child')
+    console.error(JSON.stringify([fault.statusCode, failed.statusCode, failed.headers['twilio-request-id']]))
+    await app.close()
+  `
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 })
+  t.equal(run.status, 0, run.stderr)
+  const [faultStatus, status, requestId] = JSON.parse(run.stderr) as [number, number, string]
+  t.same([faultStatus, status], [201, 500])
+  t.match(requestId, /^RQ[0-9a-f]{32}$/)
+  const entries = run.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>)
+  const error = entries.find((e) => e.msg === 'unhandled error')
+  t.match(error, { level: 50, reqId: requestId, err: { message: 'Internal Server Error (injected fault)' } })
+  t.match(entries.find((e) => e.msg === 'from a child'), { level: 40, component: 'test' })
+  t.equal(entries.filter((e) => e.msg === 'request' && e.reqId === requestId && e.statusCode === 500).length, 1)
+})
+
 t.test('log lines leave whole and in order, however long, through the buffered stdout', async (t) => {
   // 600 request lines of up to ~30 KB (several buffers' worth), two pino lines of non-ASCII text in the
   // middle (one that fits the 64 KiB buffer, one longer than all of it), and the rest written at exit.
