@@ -133,7 +133,9 @@ export function sendTwilioError (reply: FastifyReply, error: TwilioApiError): Fa
 
 export function errorHandler (err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const twilioError = fromFastifyError(err, request)
-  if (twilioError.statusCode >= 500) request.log.error({ err }, 'unhandled error')
+  // Errors the emulator answers on purpose (an injected fault's 500 or 503, the 503 while shutting down)
+  // are not logged as failures; anything else that ends in a 5xx is.
+  if (twilioError.statusCode >= 500 && !(err instanceof TwilioApiError)) request.log.error({ err }, 'unhandled error')
   return sendTwilioError(reply, twilioError)
 }
 

@@ -90,27 +90,32 @@ t.test('the request line follows the default logger level as it is changed at ru
 })
 
 t.test("request.log under the default logger carries the request's reqId, and the root's children still log", async (t) => {
-  // An injected 500 is logged through request.log (errors.ts); its pino child is made on that first use.
+  // An unexpected error is logged through request.log (errors.ts); its pino child is made on that first
+  // use. An injected 500 is answered on purpose and logs only its request line.
   const script = `
     import { buildApp } from ${JSON.stringify(new URL('../dist/app.js', import.meta.url).href)}
     const app = await buildApp({ port: 0 })
+    app.get('/boom', async () => { throw new Error('boom') })
     const headers = { authorization: ${JSON.stringify(AUTH)}, 'content-type': 'application/x-www-form-urlencoded' }
     const fault = await app.inject({ method: 'POST', url: '/__emulator/faults', headers, payload: 'Operation=ListService&Status=500' })
-    const failed = await app.inject({ method: 'GET', url: '/v2/Services', headers })
+    const injected = await app.inject({ method: 'GET', url: '/v2/Services', headers })
+    const failed = await app.inject({ method: 'GET', url: '/boom' })
     app.log.child({ component: 'test' }).warn('from a child')
-    console.error(JSON.stringify([fault.statusCode, failed.statusCode, failed.headers['twilio-request-id']]))
+    console.error(JSON.stringify([fault.statusCode, injected.statusCode, failed.statusCode, failed.json(), failed.headers['twilio-request-id']]))
     await app.close()
   `
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 })
   t.equal(run.status, 0, run.stderr)
-  const [faultStatus, status, requestId] = JSON.parse(run.stderr) as [number, number, string]
-  t.same([faultStatus, status], [201, 500])
+  const [faultStatus, injectedStatus, status, body, requestId] = JSON.parse(run.stderr) as [number, number, number, unknown, string]
+  t.same([faultStatus, injectedStatus, status], [201, 500, 500])
+  t.same(body, { code: 20500, message: 'Internal Server Error', more_info: 'https://www.twilio.com/docs/errors/20500', status: 500 })
   t.match(requestId, /^RQ[0-9a-f]{32}$/)
   const entries = run.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>)
-  const error = entries.find((e) => e.msg === 'unhandled error')
-  t.match(error, { level: 50, reqId: requestId, err: { message: 'Internal Server Error (injected fault)' } })
+  const errors = entries.filter((e) => e.msg === 'unhandled error')
+  t.equal(errors.length, 1, 'the injected 500 is not logged as an error')
+  t.match(errors[0], { level: 50, reqId: requestId, err: { message: 'boom' } })
   t.match(entries.find((e) => e.msg === 'from a child'), { level: 40, component: 'test' })
-  t.equal(entries.filter((e) => e.msg === 'request' && e.reqId === requestId && e.statusCode === 500).length, 1)
+  t.same(entries.filter((e) => e.msg === 'request').map((e) => [e.url, e.statusCode]), [['/__emulator/faults', 201], ['/v2/Services', 500], ['/boom', 500]])
 })
 
 t.test('log lines leave whole and in order, however long, through the buffered stdout', async (t) => {
