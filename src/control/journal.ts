@@ -243,26 +243,27 @@ export function packParams (value: unknown): string | undefined {
 export function unpackParams (packed: string): string {
   if (packed.startsWith('J')) return packed.slice(1)
   let at = 1
-  /** The text after the length at `at`, advancing past it. */
-  const nextText = (): string => {
+  /** The number written at `at` and its ':', advancing past them. */
+  const nextNumber = (): number => {
     const colon = packed.indexOf(':', at)
-    const end = colon + 1 + Number(packed.slice(at, colon))
-    const text = packed.slice(colon + 1, end)
-    at = end
-    return text
+    const number = Number(packed.slice(at, colon))
+    at = colon + 1
+    return number
+  }
+  /** The text after its length at `at`, advancing past it. */
+  const nextText = (): string => {
+    const length = nextNumber()
+    at += length
+    return packed.slice(at - length, at)
   }
   const fields: string[] = []
   while (at < packed.length) {
     const key = JSON.stringify(nextText())
-    const kind = packed[at++]
-    if (kind === 's') {
+    if (packed[at++] === 's') {
       fields.push(key + ':' + JSON.stringify(nextText()))
     } else {
-      const colon = packed.indexOf(':', at)
-      const count = Number(packed.slice(at, colon))
-      at = colon + 1
       const items: string[] = []
-      for (let i = 0; i < count; i++) items.push(JSON.stringify(nextText()))
+      for (let count = nextNumber(); count > 0; count--) items.push(JSON.stringify(nextText()))
       fields.push(key + ':[' + items.join(',') + ']')
     }
   }
